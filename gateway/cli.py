@@ -1,0 +1,92 @@
+"""`ecollect-gateway`: serve, database, demo data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gateway.settings import Settings
+
+VERSIONS = (2, 3, 4)
+
+
+def service_urls(base_url: str, settings: Settings) -> list[str]:
+    return [
+        f"{base_url}/{prefix}/webservice/eCollectWebservicesv{version}.asmx?wsdl"
+        for prefix in sorted(settings.variants)
+        for version in VERSIONS
+    ]
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from gateway.web.app import create_app
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("worker_class", "sync")
+            self.cfg.set("timeout", 30)
+            self.cfg.set("accesslog", None)
+            self.cfg.set("errorlog", "-")
+            self.cfg.set("loglevel", "warning")
+            # Reject oversized header sections early; bodies are limited by the app itself.
+            self.cfg.set("limit_request_field_size", 8190)
+
+        def load(self):  # type: ignore[no-untyped-def]
+            return create_app(settings)  # in each worker: no engine crosses a fork
+
+    base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '') else args.host}:{args.port}"
+    print(f"ecollect-gateway listening on {base} (database {settings.database_url})")
+    for url in service_urls(settings.public_url, settings):
+        print(f"  {url}")
+    if settings.sandbox:
+        print(f"  {settings.public_url}/sandbox/transactions/<TicketId>/outcome (sandbox control)")
+    sys.stdout.flush()
+    Server().run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ecollect-gateway")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the gateway under gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("init", help="create the tables in GATEWAY_DATABASE_URL")
+    db_commands.add_parser("ddl", help="print the PostgreSQL DDL (what schema.sql holds)")
+
+    seed = commands.add_parser("seed", help="load data")
+    seed_commands = seed.add_subparsers(dest="seed_command", required=True)
+    seed_commands.add_parser("demo", help="entity 10001, services 1001/1002, sandbox banks")
+
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "serve":
+        return _serve(args, settings)
+    if args.command == "db":
+        from gateway.store.db import init_db, postgresql_ddl
+
+        if args.db_command == "ddl":
+            sys.stdout.write(postgresql_ddl())
+            return 0
+        init_db(settings)
+        print(f"database ready: {settings.database_url}")
+        return 0
+    from gateway.seed import seed_demo
+
+    seed_demo(settings)
+    print("demo data loaded: entity 10001, services 1001 (open value) and 1002 (fixed 50000 COP)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,163 @@
+"""References (the merchant's own keys of a payment) and the rules a service sets on them.
+
+A service lists its references in order; `ReferenceArray[i]` of a request is checked against the
+i-th rule. Entries beyond the configured ones are kept as sent: clients send 3 to 16 of them and
+read them back by position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+from gateway.domain.errors import InvalidReference
+
+MAX_REFERENCE_LENGTH = 100  # "Con longitud máxima 100 caracteres" (administrative manual)
+DOUBLE_PAYMENT_POSITIONS = 3  # only the first three references may carry the control
+
+
+class ReferenceType(str, Enum):
+    """The reference types of the administrative manual ("Tipo")."""
+
+    TEXT = "TEXT"  # "Solo texto": anything printable
+    INTEGER = "INTEGER"  # "Entero"
+    CURRENCY = "CURRENCY"  # "Moneda"
+    EMAIL = "EMAIL"  # "Correo Electrónico"
+    CUSTOMER_ID = "CUSTOMER_ID"  # "Identificación Cliente"
+    CUSTOMER_ID_TYPE = "CUSTOMER_ID_TYPE"  # "Tipo de Identificación del Cliente"
+    CONSTANT = "CONSTANT"  # "Valor Constante"
+
+
+CUSTOMER_ID_TYPES = frozenset({"CC", "CE", "NIT", "TI", "PP", "RC", "DE", "CI", "RNC"})
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CUSTOMER_ID = re.compile(r"^[0-9A-Za-z-]+$")
+
+
+@dataclass(frozen=True)
+class LengthRule:
+    """The "Forzar Longitud" grammar: `n`, `-n`, `n-m` or `n,m,p,...`."""
+
+    minimum: int = 0
+    maximum: int = MAX_REFERENCE_LENGTH
+    allowed: frozenset[int] | None = None
+    text: str = ""
+
+    @classmethod
+    def parse(cls, text: str | None) -> LengthRule | None:
+        if text is None or not text.strip():
+            return None
+        spec = text.replace(" ", "")
+        try:
+            if "," in spec:
+                lengths = frozenset(int(part) for part in spec.split(","))
+                rule = cls(min(lengths), max(lengths), lengths, spec)
+            elif spec.startswith("-"):
+                rule = cls(0, int(spec[1:]), None, spec)
+            elif "-" in spec:
+                low, high = spec.split("-", 1)
+                rule = cls(int(low), int(high), None, spec)
+            else:
+                rule = cls(int(spec), int(spec), None, spec)
+        except ValueError:
+            raise ValueError(f"invalid Forzar Longitud rule {text!r}") from None
+        if rule.minimum < 0 or rule.maximum > MAX_REFERENCE_LENGTH or rule.minimum > rule.maximum:
+            raise ValueError(f"invalid Forzar Longitud rule {text!r}")
+        return rule
+
+    def accepts(self, value: str) -> bool:
+        if self.allowed is not None:
+            return len(value) in self.allowed
+        return self.minimum <= len(value) <= self.maximum
+
+
+@dataclass(frozen=True)
+class ReferenceRule:
+    """One entry of "Referencias por Servicio"."""
+
+    title: str
+    type: ReferenceType = ReferenceType.TEXT
+    required: bool = False
+    uppercase: bool = False
+    constant_value: str | None = None
+    hidden: bool = False
+    read_only: bool = False
+    length: LengthRule | None = None
+    double_payment_control: bool = False
+
+    def normalize(self, position: int, raw: str) -> str:
+        """The value stored for what the merchant sent at `position`, or InvalidReference."""
+        value = raw.strip()
+        if self.type is ReferenceType.CONSTANT and self.constant_value is not None:
+            if value and value != self.constant_value:
+                raise InvalidReference(f"reference {position + 1} ({self.title}) is a constant")
+            return self.constant_value
+        if not value:
+            if self.required:
+                raise InvalidReference(f"reference {position + 1} ({self.title}) is required")
+            return value
+        if len(value) > MAX_REFERENCE_LENGTH:
+            raise InvalidReference(f"reference {position + 1} ({self.title}) is too long")
+        if self.length is not None and not self.length.accepts(value):
+            raise InvalidReference(f"reference {position + 1} ({self.title}) has a wrong length")
+        if not _type_accepts(self.type, value):
+            raise InvalidReference(
+                f"reference {position + 1} ({self.title}) is not a valid {self.type.value.lower()}"
+            )
+        return value.upper() if self.uppercase else value
+
+
+def _type_accepts(kind: ReferenceType, value: str) -> bool:
+    if kind is ReferenceType.INTEGER:
+        return value.isascii() and value.isdigit()
+    if kind is ReferenceType.CURRENCY:
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            return False
+        return amount.is_finite() and amount >= 0
+    if kind is ReferenceType.EMAIL:
+        return _EMAIL.match(value) is not None
+    if kind is ReferenceType.CUSTOMER_ID:
+        return _CUSTOMER_ID.match(value) is not None
+    if kind is ReferenceType.CUSTOMER_ID_TYPE:
+        return value.upper() in CUSTOMER_ID_TYPES
+    return value.isprintable()
+
+
+def normalize_references(rules: tuple[ReferenceRule, ...], sent: tuple[str, ...]) -> tuple[str, ...]:
+    """Check `sent` against the service's rules; keep count and order, extra entries as sent."""
+    if not sent or not sent[0].strip():
+        if not (rules and rules[0].type is ReferenceType.CONSTANT):
+            raise InvalidReference("the first reference is required")
+    padded = sent + ("",) * max(0, len(rules) - len(sent))
+    normalized = [
+        rules[i].normalize(i, value) if i < len(rules) else value
+        for i, value in enumerate(padded)
+    ]
+    # Echo count and order as received: configured-but-unsent trailing references that came out
+    # empty are not invented on the way back.
+    return tuple(normalized[: max(len(sent), _last_filled(normalized) + 1)])
+
+
+def _last_filled(values: list[str]) -> int:
+    for index in range(len(values) - 1, -1, -1):
+        if values[index]:
+            return index
+    return -1
+
+
+def double_payment_key(rules: tuple[ReferenceRule, ...], refs: tuple[str, ...]) -> str | None:
+    """The key that identifies "the same payment" for double-payment control and retries.
+
+    Built from the references marked "Control Pago Doble" (first three only); None when the
+    service marks none, or when all marked references are empty.
+    """
+    parts = []
+    for position, rule in enumerate(rules[:DOUBLE_PAYMENT_POSITIONS]):
+        if rule.double_payment_control:
+            parts.append(refs[position] if position < len(refs) else "")
+    if not any(parts):
+        return None
+    return "\x1f".join(parts)

@@ -1,0 +1,245 @@
+"""The SQL core: typed SQLAlchemy 2 models. `schema.sql` is generated from these.
+
+Uniqueness and idempotency live in constraints, not in Python checks: two gateway nodes racing on
+the same double-payment key meet at `uq_transactions_double_payment_lock`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    Sequence,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.schema import DDL
+
+from gateway.store.types import Money, UtcDateTime
+
+TICKET_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER keys
+ticket_id_seq = Sequence("transactions_ticket_id_seq", start=1000001)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class EntityRow(Base):
+    __tablename__ = "entities"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    nit: Mapped[str] = mapped_column(String(20), default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ServiceRow(Base):
+    __tablename__ = "merchant_services"
+    __table_args__ = (
+        UniqueConstraint("entity_code", "code", name="uq_merchant_services_entity_code"),
+        CheckConstraint("max_retries >= 0", name="ck_merchant_services_max_retries"),
+        CheckConstraint("daily_attempt_limit >= 0", name="ck_merchant_services_attempt_limit"),
+        CheckConstraint("expiry_days >= 0", name="ck_merchant_services_expiry_days"),
+        CheckConstraint("value >= 0", name="ck_merchant_services_value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity_code: Mapped[str] = mapped_column(String(20), ForeignKey("entities.code"))
+    code: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    active_from: Mapped[date | None] = mapped_column(Date)
+    active_until: Mapped[date | None] = mapped_column(Date)
+    value: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    open_value: Mapped[bool] = mapped_column(Boolean, default=False)
+    currency: Mapped[str] = mapped_column(String(3), default="COP")
+    pay_currency: Mapped[str | None] = mapped_column(String(3))
+    currency_rate: Mapped[Decimal] = mapped_column(Money(18, 6), default=Decimal(1))
+    accepts_pse: Mapped[bool] = mapped_column(Boolean, default=True)
+    accepts_credit_card: Mapped[bool] = mapped_column(Boolean, default=False)
+    accepts_cash: Mapped[bool] = mapped_column(Boolean, default=False)
+    accepts_double_payment: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_retries: Mapped[int] = mapped_column(Integer, default=2)
+    daily_attempt_limit: Mapped[int] = mapped_column(Integer, default=0)
+    daily_value_limit: Mapped[bool] = mapped_column(Boolean, default=False)
+    daily_limit_pse: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    daily_limit_credit_card: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    expiry_days: Mapped[int] = mapped_column(Integer, default=0)
+    url_response: Mapped[str | None] = mapped_column(String(500))
+    url_redirect: Mapped[str | None] = mapped_column(String(500))
+    vat_percentage: Mapped[Decimal] = mapped_column(Money(5, 2), default=Decimal(0))
+    informative_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirmation_emails: Mapped[str | None] = mapped_column(String(500))
+
+    references: Mapped[list[ServiceReferenceRow]] = relationship(
+        order_by="ServiceReferenceRow.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ServiceReferenceRow(Base):
+    __tablename__ = "service_references"
+    __table_args__ = (
+        UniqueConstraint("service_id", "position", name="uq_service_references_position"),
+        # "Solo permite marcar las primeras 3 referencias para este control."
+        CheckConstraint(
+            "NOT double_payment_control OR position < 3", name="ck_service_references_double"
+        ),
+        CheckConstraint("position >= 0", name="ck_service_references_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("merchant_services.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(20), default="TEXT")
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    uppercase: Mapped[bool] = mapped_column(Boolean, default=False)
+    constant_value: Mapped[str | None] = mapped_column(String(100))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    length_rule: Mapped[str | None] = mapped_column(String(100))
+    double_payment_control: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FinancialInstitutionRow(Base):
+    __tablename__ = "financial_institutions"
+
+    payment_system: Mapped[str] = mapped_column(String(3), primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TransactionRow(Base):
+    __tablename__ = "transactions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["entity_code", "srv_code"],
+            ["merchant_services.entity_code", "merchant_services.code"],
+            name="fk_transactions_service",
+        ),
+        UniqueConstraint("session_token", name="uq_transactions_session_token"),
+        # At most one live payment per double-payment key where the service refuses doubles:
+        # the lock column is set only then, and cleared when the payment fails or expires.
+        UniqueConstraint(
+            "entity_code", "srv_code", "double_payment_lock",
+            name="uq_transactions_double_payment_lock",
+        ),
+        CheckConstraint("trans_value > 0", name="ck_transactions_value"),
+        CheckConstraint("trans_vat_value >= 0", name="ck_transactions_vat"),
+        CheckConstraint(
+            "state IN ('CREATED','BANK','PENDING','CAPTURED','OK','NOT_AUTHORIZED','FAILED',"
+            "'EXPIRED')",
+            name="ck_transactions_state",
+        ),
+        Index("ix_transactions_double_payment_key", "entity_code", "srv_code", "double_payment_key"),
+        Index("ix_transactions_payer_day", "entity_code", "srv_code", "payer_key", "created_at"),
+        Index("ix_transactions_state_expires", "state", "expires_at"),
+    )
+
+    ticket_id: Mapped[int] = mapped_column(
+        TICKET_ID, ticket_id_seq, primary_key=True, autoincrement=True
+    )
+    entity_code: Mapped[str] = mapped_column(String(20), ForeignKey("entities.code"))
+    srv_code: Mapped[str] = mapped_column(String(20))
+    trans_value: Mapped[Decimal] = mapped_column(Money())
+    trans_vat_value: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    pay_currency: Mapped[str] = mapped_column(String(3))
+    currency_rate: Mapped[Decimal] = mapped_column(Money(18, 6))
+    state: Mapped[str] = mapped_column(String(20))
+    payment_system: Mapped[str | None] = mapped_column(String(3))
+    fi_code: Mapped[str | None] = mapped_column(String(20))
+    fi_name: Mapped[str | None] = mapped_column(String(100))
+    trazability_code: Mapped[str | None] = mapped_column(String(40))
+    bank_process_date: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    invoice: Mapped[str | None] = mapped_column(String(100))
+    url_response: Mapped[str | None] = mapped_column(String(500))
+    url_redirect: Mapped[str | None] = mapped_column(String(500))
+    sign: Mapped[str | None] = mapped_column(String(200))
+    sign_fields: Mapped[str | None] = mapped_column(String(200))
+    policy_code: Mapped[str | None] = mapped_column(String(50))
+    auth_references: Mapped[list] = mapped_column(JSON, default=list)
+    extras: Mapped[dict] = mapped_column(JSON, default=dict)
+    double_payment_key: Mapped[str | None] = mapped_column(String(400))
+    double_payment_lock: Mapped[str | None] = mapped_column(String(400))
+    refuses_double_payment: Mapped[bool] = mapped_column(Boolean, default=False)
+    payer_key: Mapped[str | None] = mapped_column(String(100))
+    retry_of: Mapped[int | None] = mapped_column(TICKET_ID, ForeignKey("transactions.ticket_id"))
+    channel: Mapped[str] = mapped_column(String(20), default="webservice")
+    session_token: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    references: Mapped[list[TransactionReferenceRow]] = relationship(
+        order_by="TransactionReferenceRow.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    history: Mapped[list[StateHistoryRow]] = relationship(
+        order_by="StateHistoryRow.id", cascade="all", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TransactionReferenceRow(Base):
+    __tablename__ = "transaction_references"
+    __table_args__ = (Index("ix_transaction_references_value", "value"),)
+
+    ticket_id: Mapped[int] = mapped_column(
+        TICKET_ID, ForeignKey("transactions.ticket_id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[str] = mapped_column(String(100))
+
+
+class StateHistoryRow(Base):
+    """Append-only audit trail of every state change (PostgreSQL enforces it with a trigger)."""
+
+    __tablename__ = "transaction_state_history"
+    __table_args__ = (Index("ix_transaction_state_history_ticket", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    ticket_id: Mapped[int] = mapped_column(TICKET_ID, ForeignKey("transactions.ticket_id"))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    source: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+event.listen(
+    StateHistoryRow.__table__,
+    "after_create",
+    DDL(
+        "CREATE FUNCTION transaction_state_history_append_only() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION 'transaction_state_history is append-only'; END $$"
+    ).execute_if(dialect="postgresql"),
+)
+event.listen(
+    StateHistoryRow.__table__,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER transaction_state_history_append_only "
+        "BEFORE UPDATE OR DELETE ON transaction_state_history "
+        "FOR EACH ROW EXECUTE FUNCTION transaction_state_history_append_only()"
+    ).execute_if(dialect="postgresql"),
+)

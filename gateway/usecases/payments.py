@@ -1,0 +1,407 @@
+"""Use cases of the eCollect payment web services.
+
+Every public method answers with a result carrying a ReturnCode and never raises: a business
+refusal becomes its code, anything unexpected becomes FAIL_SYSTEM and is logged (with the request
+id bound by the web shell), never shown to the caller.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import Engine
+
+from gateway.clock import Clock, bogota_date, bogota_day_bounds
+from gateway.domain.cards import BRAND_CODES, parse_card
+from gateway.domain.errors import (
+    BusinessRefusal,
+    InvalidEntityCode,
+    InvalidFICode,
+    InvalidItems,
+    InvalidPaymentSystem,
+    InvalidPolicy,
+    InvalidReference,
+    InvalidServiceCode,
+    InvalidTransValue,
+    ReturnCode,
+    TicketNotFound,
+)
+from gateway.domain.merchant_services import MerchantService
+from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
+from gateway.domain.references import double_payment_key, normalize_references
+from gateway.domain.transactions import (
+    DOUBLE_PAYMENT_STATES,
+    RETRYABLE_STATES,
+    Transaction,
+    TranState,
+)
+from gateway.settings import Settings
+from gateway.store.queries import transaction_info
+from gateway.store.uow import UnitOfWork
+from gateway.usecases.commands import (
+    AdditionalInfo,
+    Bank,
+    BankList,
+    CreatePayment,
+    CreateResult,
+    Retry,
+    TransactionInfo,
+)
+
+log = structlog.get_logger(__name__)
+
+#: AdditionalInfoArray code that carries the bank URL of a PSE payment (processTransaction).
+BANK_URL_INFO = "BANKURL"
+
+
+def new_session_token() -> str:
+    """The legacy `WsPm` shape: hex of the ASCII of a 24-character Base64 of 16 random bytes."""
+    return base64.b64encode(secrets.token_bytes(16)).hex()
+
+
+def new_trazability_code() -> str:
+    return str(secrets.randbelow(9 * 10**9) + 10**9)
+
+
+class Payments:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        engine: Engine,
+        clock: Clock,
+        settings: Settings,
+        token_factory: Callable[[], str] = new_session_token,
+        trazability_factory: Callable[[], str] = new_trazability_code,
+    ) -> None:
+        self._uow = uow_factory
+        self._engine = engine
+        self._clock = clock
+        self._settings = settings
+        self._new_token = token_factory
+        self._new_trazability = trazability_factory
+
+    # --- createTransactionPayment ------------------------------------------------------------
+
+    def create_transaction(self, command: CreatePayment) -> CreateResult:
+        try:
+            with self._uow() as uow:
+                transaction = self._open(uow, command, "createTransactionPayment")
+                uow.commit()
+        except BusinessRefusal as refusal:
+            log.info("payment.refused", code=refusal.return_code.value, reason=refusal.message)
+            return CreateResult(refusal.return_code)
+        except Exception:
+            log.exception("payment.create_failed")
+            return CreateResult(ReturnCode.FAIL_SYSTEM)
+        log.info("payment.created", ticket_id=transaction.ticket_id)
+        return CreateResult(
+            ReturnCode.SUCCESS, str(transaction.ticket_id), self.payment_url(command.prefix, transaction)
+        )
+
+    def payment_url(self, prefix: str, transaction: Transaction) -> str:
+        return (
+            f"{self._settings.public_url}/{prefix}/secure/services.aspx"
+            f"?WsPm={transaction.session_token}"
+        )
+
+    # --- processTransactionPayment -----------------------------------------------------------
+
+    def process_transaction(self, command: CreatePayment) -> TransactionInfo:
+        """The merchant chose the method itself: card authorizes now, PSE goes to the bank,
+        cash becomes a coupon (DESIGN §3)."""
+        try:
+            with self._uow() as uow:
+                transaction = self._open(uow, command, "processTransactionPayment")
+                self._process(transaction, command)
+                uow.transactions.save(transaction)
+                uow.commit()
+        except BusinessRefusal as refusal:
+            log.info("payment.refused", code=refusal.return_code.value, reason=refusal.message)
+            return TransactionInfo(refusal.return_code, entity_code=command.entity_code or "")
+        except Exception:
+            log.exception("payment.process_failed")
+            return TransactionInfo(ReturnCode.FAIL_SYSTEM, entity_code=command.entity_code or "")
+        log.info("payment.processed", ticket_id=transaction.ticket_id, state=transaction.state.value)
+        return self._information(str(transaction.entity_code), transaction.ticket_id)
+
+    def _process(self, transaction: Transaction, command: CreatePayment) -> None:
+        now = self._clock.now()
+        system = transaction.payment_system
+        source = "webservice:processTransactionPayment"
+        if system is None:
+            raise InvalidPaymentSystem("processTransactionPayment needs a PaymentSystem")
+        if system.is_card:
+            card = parse_card(command.auth_references, bogota_date(now))
+            brand_code = BRAND_CODES[card.brand]
+            if transaction.fi_code and transaction.fi_code != brand_code:
+                raise InvalidFICode(f"FICode {transaction.fi_code} is not the card's brand")
+            transaction.choose(system, FinancialInstitution(system, brand_code, card.brand))
+            transaction.auth_references = card.stored_references()
+            transaction.record_bank_answer(
+                card.sandbox_answer(),
+                at=now,
+                source=source,
+                trazability_code=f"{secrets.randbelow(10**6):06d}",
+                bank_process_date=now,
+            )
+        elif system is PaymentSystem.PSE:
+            if not transaction.fi_code:
+                raise InvalidFICode("a PSE payment needs the payer's bank (FICode)")
+            transaction.move_to(TranState.BANK, at=now, source=source)
+            bank_url = f"{self._settings.public_url}/sandbox/pse/{transaction.session_token}"
+            transaction.extras["additional_info"] = [
+                *transaction.extras.get("additional_info", []),
+                {"code": BANK_URL_INFO, "data": bank_url},
+            ]
+        elif system is PaymentSystem.CASH:
+            transaction.move_to(TranState.CAPTURED, at=now, source=source)
+            transaction.invoice = coupon_number(transaction.ticket_id or 0)
+        else:
+            raise InvalidPaymentSystem(f"{system.name} cannot be processed directly")
+
+    # --- shared creation path ----------------------------------------------------------------
+
+    def _open(self, uow: UnitOfWork, command: CreatePayment, operation: str) -> Transaction:
+        now = self._clock.now()
+        entity_code = (command.entity_code or "").strip()
+        entity = uow.catalog.entity(entity_code) if entity_code else None
+        if entity is None or not entity.enabled:
+            raise InvalidEntityCode(f"unknown entity {entity_code!r}")
+        srv_code = (command.srv_code or "").strip()
+        service = uow.catalog.service(entity_code, srv_code) if srv_code else None
+        if service is None:
+            raise InvalidServiceCode(f"entity {entity_code} has no service {srv_code!r}")
+        service.ensure_open(bogota_date(now))
+
+        references = normalize_references(service.references, command.references)
+        value = service.resolve_value(command.trans_value)
+        vat = service.resolve_vat(value, command.trans_vat_value)
+        currency = service.resolve_currency(command.srv_currency)
+        system = service.resolve_payment_system(command.payment_system)
+        institution = self._institution(uow, system, command.fi_code)
+        if institution is not None and system is None:
+            system = institution.payment_system
+        extras = _extras(command)
+
+        key = double_payment_key(service.references, references)
+        retry_of = self._check_double_payment(uow, service, key)
+        payer = references[0] if references else None
+        self._check_daily_limits(uow, service, payer, value, system, now)
+
+        expiry = (
+            timedelta(days=service.expiry_days)
+            if service.expiry_days
+            else timedelta(minutes=self._settings.session_minutes)
+        )
+        transaction = Transaction.open(
+            at=now,
+            source=f"webservice:{operation}",
+            entity_code=entity_code,
+            srv_code=srv_code,
+            trans_value=value,
+            trans_vat_value=vat,
+            currency=currency,
+            pay_currency=service.pay_currency or currency,
+            currency_rate=service.currency_rate,
+            references=references,
+            expires_at=now + expiry,
+            session_token=self._new_token(),
+            invoice=_text(command.invoice),
+            url_response=_text(command.url_response) or service.url_response,
+            url_redirect=_text(command.url_redirect) or service.url_redirect,
+            sign=_text(command.sign),
+            sign_fields=_text(command.sign_fields),
+            policy_code=_text(command.policy_code),
+            extras=extras,
+            double_payment_key=key,
+            refuses_double_payment=not service.accepts_double_payment,
+            payer_key=payer or None,
+            retry_of=retry_of,
+        )
+        if system is not None:
+            transaction.choose(system, institution)
+        uow.transactions.add(transaction)
+        return transaction
+
+    def _institution(
+        self, uow: UnitOfWork, system: PaymentSystem | None, fi_code: str | None
+    ) -> FinancialInstitution | None:
+        code = (fi_code or "").strip()
+        if not code:
+            return None
+        candidates = [system] if system is not None else [PaymentSystem.PSE]
+        for candidate in candidates:
+            found = uow.catalog.institution(candidate, code)
+            if found is not None:
+                return found
+        raise InvalidFICode(f"unknown financial institution {code!r}")
+
+    def _check_double_payment(
+        self, uow: UnitOfWork, service: MerchantService, key: str | None
+    ) -> int | None:
+        """Refuse a double payment the service forbids; link a retry to its chain's root."""
+        if key is None:
+            return None
+        previous = uow.transactions.latest_with_key(service.entity_code, service.code, key)
+        if previous is None:
+            return None
+        if previous.state in DOUBLE_PAYMENT_STATES and not service.accepts_double_payment:
+            raise InvalidReference(
+                f"ticket {previous.ticket_id} with the same references is {previous.state.value}"
+            )
+        if previous.state not in RETRYABLE_STATES:
+            return None
+        root = previous.retry_of or previous.ticket_id
+        assert root is not None
+        if service.max_retries and uow.transactions.count_retries(root) >= service.max_retries:
+            raise InvalidPolicy(f"ticket {root} reached its {service.max_retries} retries")
+        return root
+
+    def _check_daily_limits(
+        self,
+        uow: UnitOfWork,
+        service: MerchantService,
+        payer: str | None,
+        value: Any,
+        system: PaymentSystem | None,
+        now: datetime,
+    ) -> None:
+        cap = service.daily_value_cap(system)
+        if not payer or (not service.daily_attempt_limit and cap is None):
+            return
+        since, until = bogota_day_bounds(now)
+        attempts, day_value = uow.transactions.day_totals(
+            service.entity_code, service.code, payer, since, until, system
+        )
+        if service.daily_attempt_limit and attempts >= service.daily_attempt_limit:
+            raise InvalidPolicy(f"payer reached {service.daily_attempt_limit} attempts today")
+        if cap is not None and day_value + value > cap:
+            raise InvalidTransValue(f"payer's daily limit of {cap} would be exceeded")
+
+    # --- getTransactionInformation -----------------------------------------------------------
+
+    def get_transaction_information(
+        self, entity_code: str | None, ticket_id: str | None
+    ) -> TransactionInfo:
+        try:
+            entity = (entity_code or "").strip()
+            ticket = (ticket_id or "").strip()
+            if not ticket.isascii() or not ticket.isdigit() or len(ticket) > 18:
+                raise TicketNotFound(f"ticket {ticket!r} not found")
+            return self._information(entity, int(ticket))
+        except BusinessRefusal as refusal:
+            return TransactionInfo(refusal.return_code, entity_code=entity_code or "",
+                                   ticket_id=ticket_id or "")
+        except Exception:
+            log.exception("payment.information_failed")
+            return TransactionInfo(ReturnCode.FAIL_SYSTEM, entity_code=entity_code or "",
+                                   ticket_id=ticket_id or "")
+
+    def _information(self, entity_code: str, ticket_id: int | None) -> TransactionInfo:
+        assert ticket_id is not None
+        with self._engine.connect() as connection:
+            row = transaction_info(connection, ticket_id)
+        # Another merchant's ticket is "not found": TicketIds are sequential, so guessable.
+        if row is None or row["entity_code"] != entity_code:
+            raise TicketNotFound(f"ticket {ticket_id} not found for entity {entity_code!r}")
+        extras = row["extras"] or {}
+        return TransactionInfo(
+            return_code=ReturnCode.SUCCESS,
+            entity_code=row["entity_code"],
+            ticket_id=str(row["ticket_id"]),
+            trazability_code=row["trazability_code"] or "",
+            tran_state=row["state"],
+            trans_value=row["trans_value"],
+            trans_vat_value=row["trans_vat_value"],
+            pay_currency=row["pay_currency"],
+            currency_rate=row["currency_rate"],
+            bank_process_date=row["bank_process_date"],
+            fi_code=row["fi_code"] or "",
+            bank_name=row["fi_name"] or "",
+            payment_system=row["payment_system"] or "",
+            invoice=row["invoice"] or "",
+            references=row["references"],
+            auth_references=tuple(row["auth_references"] or ()),
+            retries=tuple(Retry(ticket, state) for ticket, state in row["retries"]),
+            additional_info=tuple(
+                AdditionalInfo(item.get("code"), item.get("data"))
+                for item in extras.get("additional_info", [])
+            ),
+            srv_code=row["srv_code"],
+        )
+
+    # --- getBankList -------------------------------------------------------------------------
+
+    def get_bank_list(self, entity_code: str | None) -> BankList:
+        """getBankList's result has no ReturnCode: an unknown entity gets an empty list."""
+        try:
+            with self._uow() as uow:
+                code = (entity_code or "").strip()
+                entity = uow.catalog.entity(code) if code else None
+                if entity is None or not entity.enabled:
+                    return BankList(ReturnCode.FAIL_INVALIDENTITYCODE)
+                institutions = uow.catalog.institutions()
+        except Exception:
+            log.exception("payment.bank_list_failed")
+            return BankList(ReturnCode.FAIL_SYSTEM)
+        return BankList(
+            ReturnCode.SUCCESS,
+            tuple(
+                Bank(int(fi.payment_system.value), fi.code, fi.name) for fi in institutions
+            ),
+        )
+
+
+def coupon_number(ticket_id: int) -> str:
+    """A cash coupon's number: the TicketId, zero-padded, with a mod-10 check digit."""
+    digits = f"{ticket_id:012d}"
+    weighted = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
+    return digits + str((10 - weighted % 10) % 10)
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _extras(command: CreatePayment) -> dict[str, Any]:
+    """The v3-B arrays, kept as sent (after checks) for the records and getTransactionInformation."""
+    for item in command.items:
+        if item.quantity is None or item.quantity <= 0:
+            raise InvalidItems("every item needs a positive ItemQty")
+        if item.value is not None and item.value < 0:
+            raise InvalidItems("an item value is negative")
+    for sub in command.subservices:
+        if (sub.value_type or "0").strip() not in {"0", "1"}:
+            raise InvalidItems("subservice ValueType must be 0 (value) or 1 (percent)")
+        if (sub.trans_value or 0) < 0 or (sub.trans_vat_value or 0) < 0:
+            raise InvalidItems("a subservice value is negative")
+    extras: dict[str, Any] = {}
+    if command.items:
+        extras["items"] = [
+            {
+                "code": i.code, "flag_dbcr": i.flag_dbcr, "quantity": i.quantity,
+                "description": i.description, "value": str(i.value or 0),
+            }
+            for i in command.items
+        ]
+    if command.subservices:
+        extras["subservices"] = [
+            {
+                "entity_code": s.entity_code, "srv_code": s.srv_code, "value_type": s.value_type,
+                "trans_value": str(s.trans_value or 0), "trans_vat_value": str(s.trans_vat_value or 0),
+            }
+            for s in command.subservices
+        ]
+    if command.additional_info:
+        extras["additional_info"] = [
+            {"code": a.code, "data": a.data} for a in command.additional_info
+        ]
+    return extras

@@ -1,0 +1,72 @@
+"""The sandbox bank: what QA (and the sandbox bank pages) use to decide a payment's outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import structlog
+
+from gateway.clock import Clock
+from gateway.domain.errors import IllegalTransition, TicketNotFound
+from gateway.domain.payment_systems import PaymentSystem
+from gateway.domain.transactions import Transaction, TranState
+from gateway.store.uow import UnitOfWork
+from gateway.usecases.payments import new_trazability_code
+
+log = structlog.get_logger(__name__)
+
+#: The outcomes QA may force (the issue's TranState values).
+FORCEABLE = frozenset(
+    {TranState.OK, TranState.NOT_AUTHORIZED, TranState.FAILED, TranState.PENDING, TranState.EXPIRED}
+)
+DEFAULT_PSE_BANK = "1022"  # BANCO UNION COLOMBIANO, the PSE sandbox bank
+
+
+class SandboxBank:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        trazability_factory: Callable[[], str] = new_trazability_code,
+    ) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._new_trazability = trazability_factory
+
+    def force_outcome(self, ticket_id: int, target: TranState) -> Transaction:
+        """Move a live payment to `target` as a bank would: through BANK for a PSE payment,
+        with trazability code, bank name and process date. Raises TicketNotFound or
+        IllegalTransition (nothing is written then)."""
+        if target not in FORCEABLE:
+            raise IllegalTransition("?", target.value)
+        now = self._clock.now()
+        source = "sandbox:outcome"
+        with self._uow() as uow:
+            transaction = uow.transactions.get(ticket_id, for_update=True)
+            if transaction is None:
+                raise TicketNotFound(f"ticket {ticket_id} not found")
+            if target is TranState.EXPIRED:
+                transaction.move_to(target, at=now, source=source)
+            else:
+                if transaction.state.is_final:
+                    raise IllegalTransition(transaction.state.value, target.value)
+                if transaction.payment_system is None:
+                    transaction.choose(
+                        PaymentSystem.PSE,
+                        uow.catalog.institution(PaymentSystem.PSE, DEFAULT_PSE_BANK),
+                    )
+                if transaction.state is TranState.CREATED and (
+                    transaction.payment_system is PaymentSystem.PSE
+                ):
+                    transaction.move_to(TranState.BANK, at=now, source=source)
+                transaction.record_bank_answer(
+                    target,
+                    at=now,
+                    source=source,
+                    trazability_code=transaction.trazability_code or self._new_trazability(),
+                    bank_process_date=now,
+                )
+            uow.transactions.save(transaction)
+            uow.commit()
+        log.info("sandbox.outcome", ticket_id=ticket_id, state=target.value)
+        return transaction

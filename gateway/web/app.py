@@ -1,0 +1,124 @@
+"""The WSGI shell that mounts every face of the gateway (Werkzeug).
+
+    /<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx   the eCollect SOAP services
+    /<prefix>/secure/services.aspx?WsPm=<token>            the payer's entry page (eCollectUrl)
+    /sandbox/...                                           sandbox bank controls (sandbox mode)
+    /healthz                                               liveness and database check
+
+Around all of them: a request id on every log line and response, the request size limit, and a
+last-resort handler so that no stack trace ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+import structlog
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from gateway.bootstrap import Container, build
+from gateway.logs import configure_logging
+from gateway.settings import Settings
+from gateway.soap.asmx import AsmxApp
+from gateway.soap.routing import resolve
+from gateway.web import pages, sandbox
+
+log = structlog.get_logger(__name__)
+
+StartResponse = Any
+WSGIEnviron = dict[str, Any]
+
+
+class GatewayApp:
+    def __init__(self, container: Container) -> None:
+        self.container = container
+        self.settings = container.settings
+        self.soap = AsmxApp(container.payments, container.settings)
+        rules = [
+            Rule("/healthz", endpoint="health", methods=["GET", "HEAD"]),
+            Rule("/<prefix>/secure/services.aspx", endpoint="entry"),
+        ]
+        if self.settings.sandbox:
+            rules.append(
+                Rule(
+                    "/sandbox/transactions/<ticket_id>/outcome",
+                    endpoint="outcome",
+                    methods=["POST"],
+                )
+            )
+        self.urls = Map(rules, strict_slashes=False)
+
+    def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
+        request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers.append(("X-Request-Id", request_id))
+            return start_response(status, headers, exc_info)
+
+        try:
+            too_large = self._buffer_body(environ)
+            if too_large is not None:
+                return too_large(environ, start)
+            if resolve(environ.get("PATH_INFO", ""), self.settings) is not None:
+                return self.soap(environ, start)
+            return self._dispatch(Request(environ))(environ, start)
+        except Exception:
+            log.exception("request.failed", path=environ.get("PATH_INFO"))
+            return Response("Internal Server Error", 500, mimetype="text/plain")(environ, start)
+
+    def _buffer_body(self, environ: WSGIEnviron) -> Response | None:
+        """Read the body once, at most max_request_bytes; larger ones are refused unread."""
+        limit = self.settings.max_request_bytes
+        length = environ.get("CONTENT_LENGTH") or ""
+        if length.strip().isdigit() and int(length) > limit:
+            return Response("Request Entity Too Large", 413, mimetype="text/plain")
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if not length.strip().isdigit() and not chunked:
+            environ["wsgi.input"] = io.BytesIO(b"")
+            environ["CONTENT_LENGTH"] = "0"
+            return None
+        to_read = int(length) if length.strip().isdigit() else limit + 1
+        body = environ["wsgi.input"].read(to_read)
+        if len(body) > limit:
+            return Response("Request Entity Too Large", 413, mimetype="text/plain")
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return None
+
+    def _dispatch(self, request: Request) -> Response:
+        adapter = self.urls.bind_to_environ(request.environ)
+        try:
+            endpoint, values = adapter.match()
+        except NotFound:
+            return Response("Not Found", 404, mimetype="text/plain")
+        except HTTPException as error:
+            return Response(error.name, error.code or 400, mimetype="text/plain")
+        if endpoint == "health":
+            return self._health()
+        if endpoint == "entry":
+            return pages.entry_page(self.container, request, values["prefix"])
+        return sandbox.force_outcome(self.container, request, values["ticket_id"])
+
+    def _health(self) -> Response:
+        try:
+            with self.container.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            log.exception("health.database_unreachable")
+            return Response('{"status": "database unreachable"}', 503, mimetype="application/json")
+        return Response('{"status": "ok"}', 200, mimetype="application/json")
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> GatewayApp:
+    settings = settings or (container.settings if container else Settings.from_env())
+    configure_logging(settings.log_level)
+    return GatewayApp(container or build(settings))

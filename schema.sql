@@ -1,0 +1,154 @@
+-- Generated from gateway/store/models.py by `ecollect-gateway db ddl`; do not edit.
+CREATE TABLE entities (
+	code VARCHAR(20) NOT NULL, 
+	name VARCHAR(200) NOT NULL, 
+	nit VARCHAR(20) NOT NULL, 
+	enabled BOOLEAN NOT NULL, 
+	PRIMARY KEY (code)
+);
+
+CREATE TABLE financial_institutions (
+	payment_system VARCHAR(3) NOT NULL, 
+	code VARCHAR(20) NOT NULL, 
+	name VARCHAR(100) NOT NULL, 
+	enabled BOOLEAN NOT NULL, 
+	PRIMARY KEY (payment_system, code)
+);
+
+CREATE TABLE merchant_services (
+	id SERIAL NOT NULL, 
+	entity_code VARCHAR(20) NOT NULL, 
+	code VARCHAR(20) NOT NULL, 
+	description VARCHAR(200) NOT NULL, 
+	active BOOLEAN NOT NULL, 
+	active_from DATE, 
+	active_until DATE, 
+	value NUMERIC(18, 2) NOT NULL, 
+	open_value BOOLEAN NOT NULL, 
+	currency VARCHAR(3) NOT NULL, 
+	pay_currency VARCHAR(3), 
+	currency_rate NUMERIC(18, 6) NOT NULL, 
+	accepts_pse BOOLEAN NOT NULL, 
+	accepts_credit_card BOOLEAN NOT NULL, 
+	accepts_cash BOOLEAN NOT NULL, 
+	accepts_double_payment BOOLEAN NOT NULL, 
+	max_retries INTEGER NOT NULL, 
+	daily_attempt_limit INTEGER NOT NULL, 
+	daily_value_limit BOOLEAN NOT NULL, 
+	daily_limit_pse NUMERIC(18, 2) NOT NULL, 
+	daily_limit_credit_card NUMERIC(18, 2) NOT NULL, 
+	expiry_days INTEGER NOT NULL, 
+	url_response VARCHAR(500), 
+	url_redirect VARCHAR(500), 
+	vat_percentage NUMERIC(5, 2) NOT NULL, 
+	informative_only BOOLEAN NOT NULL, 
+	confirmation_emails VARCHAR(500), 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_merchant_services_entity_code UNIQUE (entity_code, code), 
+	CONSTRAINT ck_merchant_services_max_retries CHECK (max_retries >= 0), 
+	CONSTRAINT ck_merchant_services_attempt_limit CHECK (daily_attempt_limit >= 0), 
+	CONSTRAINT ck_merchant_services_expiry_days CHECK (expiry_days >= 0), 
+	CONSTRAINT ck_merchant_services_value CHECK (value >= 0), 
+	FOREIGN KEY(entity_code) REFERENCES entities (code)
+);
+
+CREATE TABLE service_references (
+	id SERIAL NOT NULL, 
+	service_id INTEGER NOT NULL, 
+	position INTEGER NOT NULL, 
+	title VARCHAR(100) NOT NULL, 
+	type VARCHAR(20) NOT NULL, 
+	required BOOLEAN NOT NULL, 
+	uppercase BOOLEAN NOT NULL, 
+	constant_value VARCHAR(100), 
+	hidden BOOLEAN NOT NULL, 
+	read_only BOOLEAN NOT NULL, 
+	length_rule VARCHAR(100), 
+	double_payment_control BOOLEAN NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_service_references_position UNIQUE (service_id, position), 
+	CONSTRAINT ck_service_references_double CHECK (NOT double_payment_control OR position < 3), 
+	CONSTRAINT ck_service_references_position CHECK (position >= 0), 
+	FOREIGN KEY(service_id) REFERENCES merchant_services (id) ON DELETE CASCADE
+);
+
+CREATE SEQUENCE transactions_ticket_id_seq START WITH 1000001;
+
+CREATE TABLE transactions (
+	ticket_id BIGINT NOT NULL, 
+	entity_code VARCHAR(20) NOT NULL, 
+	srv_code VARCHAR(20) NOT NULL, 
+	trans_value NUMERIC(18, 2) NOT NULL, 
+	trans_vat_value NUMERIC(18, 2) NOT NULL, 
+	currency VARCHAR(3) NOT NULL, 
+	pay_currency VARCHAR(3) NOT NULL, 
+	currency_rate NUMERIC(18, 6) NOT NULL, 
+	state VARCHAR(20) NOT NULL, 
+	payment_system VARCHAR(3), 
+	fi_code VARCHAR(20), 
+	fi_name VARCHAR(100), 
+	trazability_code VARCHAR(40), 
+	bank_process_date TIMESTAMP WITH TIME ZONE, 
+	invoice VARCHAR(100), 
+	url_response VARCHAR(500), 
+	url_redirect VARCHAR(500), 
+	sign VARCHAR(200), 
+	sign_fields VARCHAR(200), 
+	policy_code VARCHAR(50), 
+	auth_references JSON NOT NULL, 
+	extras JSON NOT NULL, 
+	double_payment_key VARCHAR(400), 
+	double_payment_lock VARCHAR(400), 
+	refuses_double_payment BOOLEAN NOT NULL, 
+	payer_key VARCHAR(100), 
+	retry_of BIGINT, 
+	channel VARCHAR(20) NOT NULL, 
+	session_token VARCHAR(64) NOT NULL, 
+	expires_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	updated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	version INTEGER NOT NULL, 
+	PRIMARY KEY (ticket_id), 
+	CONSTRAINT fk_transactions_service FOREIGN KEY(entity_code, srv_code) REFERENCES merchant_services (entity_code, code), 
+	CONSTRAINT uq_transactions_session_token UNIQUE (session_token), 
+	CONSTRAINT uq_transactions_double_payment_lock UNIQUE (entity_code, srv_code, double_payment_lock), 
+	CONSTRAINT ck_transactions_value CHECK (trans_value > 0), 
+	CONSTRAINT ck_transactions_vat CHECK (trans_vat_value >= 0), 
+	CONSTRAINT ck_transactions_state CHECK (state IN ('CREATED','BANK','PENDING','CAPTURED','OK','NOT_AUTHORIZED','FAILED','EXPIRED')), 
+	FOREIGN KEY(entity_code) REFERENCES entities (code), 
+	FOREIGN KEY(retry_of) REFERENCES transactions (ticket_id)
+);
+
+CREATE INDEX ix_transactions_state_expires ON transactions (state, expires_at);
+
+CREATE INDEX ix_transactions_double_payment_key ON transactions (entity_code, srv_code, double_payment_key);
+
+CREATE INDEX ix_transactions_payer_day ON transactions (entity_code, srv_code, payer_key, created_at);
+
+CREATE TABLE transaction_references (
+	ticket_id BIGINT NOT NULL, 
+	position INTEGER NOT NULL, 
+	value VARCHAR(100) NOT NULL, 
+	PRIMARY KEY (ticket_id, position), 
+	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id) ON DELETE CASCADE
+);
+
+CREATE INDEX ix_transaction_references_value ON transaction_references (value);
+
+CREATE TABLE transaction_state_history (
+	id BIGSERIAL NOT NULL, 
+	ticket_id BIGINT NOT NULL, 
+	from_state VARCHAR(20), 
+	to_state VARCHAR(20) NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	source VARCHAR(40) NOT NULL, 
+	detail TEXT NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
+);
+
+CREATE INDEX ix_transaction_state_history_ticket ON transaction_state_history (ticket_id, id);
+
+CREATE FUNCTION transaction_state_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'transaction_state_history is append-only'; END $$;
+
+CREATE TRIGGER transaction_state_history_append_only BEFORE UPDATE OR DELETE ON transaction_state_history FOR EACH ROW EXECUTE FUNCTION transaction_state_history_append_only();
