@@ -103,6 +103,12 @@ def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def v2_endpoint(target: TargetData) -> Endpoint:
+    """For checks that do not depend on the variant: the first prefix's v2 endpoint."""
+    return endpoints(list(target.prefixes))[0]
+
+
+@pytest.fixture(scope="session")
 def http(base_url: str) -> Iterator[requests.Session]:
     with requests.Session() as session:
         yield session
@@ -126,10 +132,16 @@ def force_outcome(sandbox: Sandbox) -> Callable[[str, str], dict[str, str]]:
     return force
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def soap_client(base_url: str) -> Callable[..., ContractClient]:
+    """One zeep client per endpoint and port for the whole run (building one parses a WSDL)."""
+    clients: dict[tuple[str, str], ContractClient] = {}
+
     def make(endpoint: Endpoint, soap: str = "soap11") -> ContractClient:
-        return ContractClient(endpoint, base_url, soap)
+        key = (endpoint.path, soap)
+        if key not in clients:
+            clients[key] = ContractClient(endpoint, base_url, soap)
+        return clients[key]
 
     return make
 

@@ -198,8 +198,16 @@ def _serve(
             log.write(f"$ ecollect-gateway serve --port {port}\n".encode())
             log.flush()
             process = subprocess.Popen(
-                [*gateway_command(), "serve", "--host", host, "--port", str(port),
-                 "--workers", str(workers)],
+                [
+                    *gateway_command(),
+                    "serve",
+                    "--host",
+                    host,
+                    "--port",
+                    str(port),
+                    "--workers",
+                    str(workers),
+                ],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -35,18 +35,48 @@ class TargetData:
 # (pytest option, dest, CLI flag, default, help); the CLI flags are what `python -m
 # contract_tests` accepts, the pytest options are namespaced to stay clear of other plugins.
 OPTIONS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("--contract-entity-code", "contract_entity_code", "--entity-code", "10001",
-     "EntityCode of a merchant the target knows"),
-    ("--contract-open-service", "contract_open_service", "--open-service", "1001",
-     "SrvCode of an open-value COP service whose first reference is a digits-only id"),
-    ("--contract-fixed-service", "contract_fixed_service", "--fixed-service", "1002",
-     "SrvCode of a fixed-value service"),
-    ("--contract-fixed-value", "contract_fixed_value", "--fixed-value", "50000",
-     "the value of --fixed-service"),
-    ("--contract-currency", "contract_currency", "--currency", "COP",
-     "the currency the services accept"),
-    ("--contract-fi-code", "contract_fi_code", "--fi-code", "1022",
-     "FICode of a PSE bank the target lists in getBankList"),
+    (
+        "--contract-entity-code",
+        "contract_entity_code",
+        "--entity-code",
+        "10001",
+        "EntityCode of a merchant the target knows",
+    ),
+    (
+        "--contract-open-service",
+        "contract_open_service",
+        "--open-service",
+        "1001",
+        "SrvCode of an open-value COP service whose first reference is a digits-only id",
+    ),
+    (
+        "--contract-fixed-service",
+        "contract_fixed_service",
+        "--fixed-service",
+        "1002",
+        "SrvCode of a fixed-value service",
+    ),
+    (
+        "--contract-fixed-value",
+        "contract_fixed_value",
+        "--fixed-value",
+        "50000",
+        "the value of --fixed-service",
+    ),
+    (
+        "--contract-currency",
+        "contract_currency",
+        "--currency",
+        "COP",
+        "the currency the services accept",
+    ),
+    (
+        "--contract-fi-code",
+        "contract_fi_code",
+        "--fi-code",
+        "1022",
+        "FICode of a PSE bank the target lists in getBankList",
+    ),
 )
 
 

@@ -9,7 +9,7 @@ Only the address differs, and it must lead back to the tested host and path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +22,7 @@ from contract_tests.wsdl_model import WsdlModel, differences, parse_wsdl, report
 QUERIES = ("wsdl", "WSDL")
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference(path: Path) -> WsdlModel:
     return parse_wsdl(path.read_bytes())
 
@@ -60,7 +60,8 @@ def test_wsdl_declares_the_service_namespace(served: WsdlModel) -> None:
 def test_schema_matches_reference(wsdl_endpoint: Endpoint, served: WsdlModel) -> None:
     expected = reference(wsdl_endpoint.variant.reference_path).schema
     problems = differences(expected, served.schema)
-    assert not problems, report(f"{wsdl_endpoint.path} types vs {wsdl_endpoint.variant.reference_file}", problems)
+    title = f"{wsdl_endpoint.path} types vs {wsdl_endpoint.variant.reference_file}"
+    assert not problems, report(title, problems)
 
 
 def test_messages_match_reference(wsdl_endpoint: Endpoint, served: WsdlModel) -> None:
@@ -83,9 +84,7 @@ def test_soap11_and_soap12_bindings_match_reference(
     assert not problems, report(f"{wsdl_endpoint.path} bindings", problems)
 
 
-def test_service_and_port_names_match_reference(
-    wsdl_endpoint: Endpoint, served: WsdlModel
-) -> None:
+def test_service_and_port_names_match_reference(wsdl_endpoint: Endpoint, served: WsdlModel) -> None:
     expected = reference(wsdl_endpoint.variant.reference_path).services
     problems = differences(expected, served.services)
     assert not problems, report(f"{wsdl_endpoint.path} service", problems)

@@ -12,4 +12,4 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XSD = "http://www.w3.org/2001/XMLSchema"
 XML = "http://www.w3.org/XML/1998/namespace"
 
-XSI_NIL = "{%s}nil" % XSI
+XSI_NIL = f"{{{XSI}}}nil"
