@@ -50,5 +50,21 @@ def postgresql_ddl() -> str:
 
     engine = create_mock_engine(make_url("postgresql+psycopg://"), _collect)
     Base.metadata.create_all(engine, checkfirst=False)
+    statements = _sorted_index_runs(statements)
     header = "-- Generated from gateway/store/models.py by `ecollect-gateway db ddl`; do not edit.\n"
     return header + "\n\n".join(f"{statement};" for statement in statements) + "\n"
+
+
+def _sorted_index_runs(statements: list[str]) -> list[str]:
+    """SQLAlchemy emits a table's indexes in set order; sort each run so the DDL is stable."""
+    result: list[str] = []
+    run: list[str] = []
+    for statement in statements + [""]:
+        if statement.startswith("CREATE INDEX"):
+            run.append(statement)
+            continue
+        result.extend(sorted(run))
+        run = []
+        if statement:
+            result.append(statement)
+    return result
