@@ -50,6 +50,28 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _jobs(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from gateway.bootstrap import build
+    from gateway.jobs.expiry import expire_due
+    from gateway.logs import configure_logging
+
+    configure_logging(settings.log_level)
+    container = build(settings)
+    try:
+        while True:
+            while expire_due(container.uow, container.clock) > 0:
+                pass
+            if args.once:
+                return 0
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        container.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ecollect-gateway")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -68,10 +90,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed_commands = seed.add_subparsers(dest="seed_command", required=True)
     seed_commands.add_parser("demo", help="entity 10001, services 1001/1002, sandbox banks")
 
+    jobs = commands.add_parser("jobs", help="background work (safe on many nodes at once)")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True)
+    run = jobs_commands.add_parser("run", help="expire payments whose session or coupon ran out")
+    run.add_argument("--once", action="store_true", help="one pass, then exit")
+    run.add_argument("--interval", type=float, default=30.0, help="seconds between passes")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "serve":
         return _serve(args, settings)
+    if args.command == "jobs":
+        return _jobs(args, settings)
     if args.command == "db":
         from gateway.store.db import init_db, postgresql_ddl
 

@@ -62,8 +62,9 @@ def malformed_xml(reason: str) -> HttpRefusal:
 
 
 def unsupported_media_type(content_type: str) -> HttpRefusal:
-    return HttpRefusal(415, f"content type {content_type!r} is neither text/xml nor "
-                       "application/soap+xml")
+    return HttpRefusal(
+        415, f"content type {content_type!r} is neither text/xml nor application/soap+xml"
+    )
 
 
 def too_large(limit: int) -> HttpRefusal:

@@ -60,26 +60,6 @@ def _set_text(element: etree._Element, text: str) -> None:
         element.text = wire.xml_safe(text)
 
 
-class _InPlan:
-    """How to read one complex type: member by local name -> (attribute, reader, repeated)."""
-
-    __slots__ = ("cls", "members")
-
-    def __init__(self, cls: type, members: dict[str, tuple[str, Reader, bool]]) -> None:
-        self.cls = cls
-        self.members = members
-
-
-class _OutPlan:
-    """How to write one complex type: members in model order."""
-
-    __slots__ = ("members",)
-
-    def __init__(self, members: list[tuple[str, str, Writer, bool, bool, Any]]) -> None:
-        # (attribute, tag, writer, repeated, required, default)
-        self.members = members
-
-
 class AsmxXml(XmlDocument):
     """The Spyne protocol every contract Application uses for its messages."""
 
@@ -100,9 +80,9 @@ class AsmxXml(XmlDocument):
         self._to_unicode_handlers[DateTime] = lambda cls, value, *a, **k: wire.datetime_to_wire(
             value
         )
-        self._in_plans: dict[type, _InPlan] = {}
-        self._out_plans: dict[type, _OutPlan] = {}
+        # Compiled once per model class (and namespace, for writing); see `prepare`.
         self._readers: dict[type, Reader] = {}
+        self._writers: dict[tuple[type, str | None], Writer] = {}
 
     # -- Spyne entry points ------------------------------------------------------------------
 
@@ -180,12 +160,14 @@ class AsmxXml(XmlDocument):
             attrs = self.get_cls_attrs(member_cls)
             wire_name = attrs.sub_name or key
             members[wire_name] = (key, self._member_reader(member_cls), attrs.max_occurs > 1)
-        plan = _InPlan(cls, members)
-        self._in_plans[cls] = plan
-        new = cls.__orig__ or cls
+        model = cls.__orig__ or cls
+        # Spyne's __init__ walks every member through its attribute machinery; a blank
+        # instance with every member None reads the same and costs a dict update.
+        blank = {key: None for key, _, _ in members.values()}
 
         def read_complex(element: etree._Element) -> Any:
-            inst = new()
+            inst = model.__new__(model)
+            inst.__dict__.update(blank)
             for child in element:
                 tag = child.tag
                 if not isinstance(tag, str):  # comment or PI the parser kept
@@ -213,16 +195,14 @@ class AsmxXml(XmlDocument):
     # -- writing -----------------------------------------------------------------------------
 
     def _writer(self, cls: type, namespace: str | None) -> Writer:
-        key = (cls, namespace)
-        writer = self._readers.get(key)  # type: ignore[call-overload]
+        writer = self._writers.get((cls, namespace))
         if writer is None:
-            writer = self._compile_writer(cls, namespace)
-            self._readers[key] = writer  # type: ignore[index]
+            writer = self._writers[cls, namespace] = self._compile_writer(cls, namespace)
         return writer
 
     def _compile_writer(self, cls: type, namespace: str | None) -> Writer:
         if issubclass(cls, Array):
-            (item_name, item_cls), = cls._type_info.items()
+            ((item_name, item_cls),) = cls._type_info.items()
             item_ns = cls.get_namespace() or namespace
             item_tag = f"{{{item_ns}}}{item_name}" if item_ns else item_name
             write_item = self._writer(item_cls, item_ns)
@@ -251,6 +231,7 @@ class AsmxXml(XmlDocument):
 
     def _complex_writer(self, cls: type, namespace: str | None) -> Writer:
         own_ns = cls.get_namespace() or namespace
+        # (attribute, tag, writer, repeated, required, default), in model order
         members: list[tuple[str, str, Writer, bool, bool, Any]] = []
         for key, member_cls in cls.get_flat_type_info(cls).items():
             attrs = self.get_cls_attrs(member_cls)
@@ -269,7 +250,6 @@ class AsmxXml(XmlDocument):
                     attrs.default,
                 )
             )
-        self._out_plans[cls] = _OutPlan(members)
 
         def write_complex(parent: etree._Element, tag: str, inst: Any) -> None:
             element = _SubElement(parent, tag)

@@ -111,7 +111,7 @@ class Soap12(SoapVersion):
         return self.envelope(
             (
                 f"<soap:Fault><soap:Code><soap:Value>soap:{self._codes[fault.code]}</soap:Value>"
-                f"</soap:Code><soap:Reason><soap:Text xml:lang=\"en\">"
+                f'</soap:Code><soap:Reason><soap:Text xml:lang="en">'
                 f"{escape(xml_safe(fault.message))}</soap:Text></soap:Reason>"
                 f"<soap:Detail /></soap:Fault>"
             ).encode()

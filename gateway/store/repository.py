@@ -188,6 +188,21 @@ class TransactionRepository:
         )
         return None if ticket_id is None else self.get(ticket_id)
 
+    def due_for_expiry(self, now: datetime, limit: int) -> list[int]:
+        """Live payments past their expiry, locked for this worker; other nodes skip them."""
+        return list(
+            self.session.scalars(
+                select(TransactionRow.ticket_id)
+                .where(
+                    TransactionRow.state.in_([TranState.CREATED.value, TranState.CAPTURED.value]),
+                    TransactionRow.expires_at <= now,
+                )
+                .order_by(TransactionRow.ticket_id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+
     def count_retries(self, root_ticket_id: int) -> int:
         return self.session.scalar(
             select(func.count()).where(TransactionRow.retry_of == root_ticket_id)
