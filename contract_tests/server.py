@@ -190,6 +190,7 @@ def _serve(
     env: dict[str, str], host: str, workers: int, log_path: Path, attempts: int = 3
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `serve` on a free port; a port taken between probe and bind gets another try."""
+    exit_code: int | None = None
     for _ in range(attempts):
         port = free_port(host)
         base_url = f"http://{host}:{port}"
@@ -214,13 +215,15 @@ def _serve(
             )
         if _wait_healthy(process, base_url, time.monotonic() + STARTUP_TIMEOUT):
             return process, base_url
+        exit_code = process.poll()
         _stop(process)
         if "Address already in use" not in _tail(log_path, 20):
             break
-    raise GatewayStartError(
-        f"`ecollect-gateway serve` did not answer GET /healthz with 200 within "
-        f"{STARTUP_TIMEOUT:.0f}s:\n{_tail(log_path)}"
-    )
+    if exit_code is not None:
+        why = f"exited with code {exit_code} before answering GET /healthz"
+    else:
+        why = f"did not answer GET /healthz with 200 within {STARTUP_TIMEOUT:.0f}s"
+    raise GatewayStartError(f"`ecollect-gateway serve` {why}:\n{_tail(log_path)}")
 
 
 @contextlib.contextmanager

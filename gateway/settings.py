@@ -66,7 +66,9 @@ class Settings:
             public_url=(env.get("GATEWAY_PUBLIC_URL") or defaults.public_url).rstrip("/"),
             sandbox=_flag(env.get("GATEWAY_SANDBOX"), True),
             variants=_variants(env.get("GATEWAY_PREFIXES")),
-            max_request_bytes=int(env.get("GATEWAY_MAX_REQUEST_BYTES") or defaults.max_request_bytes),
+            max_request_bytes=int(
+                env.get("GATEWAY_MAX_REQUEST_BYTES") or defaults.max_request_bytes
+            ),
             max_xml_depth=int(env.get("GATEWAY_MAX_XML_DEPTH") or defaults.max_xml_depth),
             session_minutes=int(env.get("GATEWAY_SESSION_MINUTES") or defaults.session_minutes),
             log_level=(env.get("GATEWAY_LOG_LEVEL") or defaults.log_level).upper(),

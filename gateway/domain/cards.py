@@ -55,7 +55,12 @@ class Card:
 
     def stored_references(self) -> tuple[str, ...]:
         """What is kept and echoed back in AuthReferenceArray: no full number, no CVV."""
-        return (self.masked, f"{self.expiry_month:02d}/{self.expiry_year}", "", str(self.installments))
+        return (
+            self.masked,
+            f"{self.expiry_month:02d}/{self.expiry_year}",
+            "",
+            str(self.installments),
+        )
 
     def sandbox_answer(self) -> TranState:
         return TEST_CARDS.get(self.number, TranState.OK)

@@ -23,11 +23,11 @@ the error class, so no second table of codes exists anywhere.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import ClassVar
 
 
-class ReturnCode(str, Enum):
+class ReturnCode(StrEnum):
     SUCCESS = "SUCCESS"
     FAIL_INVALIDENTITYCODE = "FAIL_INVALIDENTITYCODE"
     FAIL_INVALIDSERVICECODE = "FAIL_INVALIDSERVICECODE"

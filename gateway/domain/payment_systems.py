@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class PaymentSystem(str, Enum):
+class PaymentSystem(StrEnum):
     """Codes of research §3.3 and the administrative manual's report fields."""
 
     PSE = "0"

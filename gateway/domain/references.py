@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import StrEnum
 
 from gateway.domain.errors import InvalidReference
 
@@ -18,7 +18,7 @@ MAX_REFERENCE_LENGTH = 100  # "Con longitud máxima 100 caracteres" (administrat
 DOUBLE_PAYMENT_POSITIONS = 3  # only the first three references may carry the control
 
 
-class ReferenceType(str, Enum):
+class ReferenceType(StrEnum):
     """The reference types of the administrative manual ("Tipo")."""
 
     TEXT = "TEXT"  # "Solo texto": anything printable
@@ -126,15 +126,16 @@ def _type_accepts(kind: ReferenceType, value: str) -> bool:
     return value.isprintable()
 
 
-def normalize_references(rules: tuple[ReferenceRule, ...], sent: tuple[str, ...]) -> tuple[str, ...]:
+def normalize_references(
+    rules: tuple[ReferenceRule, ...], sent: tuple[str, ...]
+) -> tuple[str, ...]:
     """Check `sent` against the service's rules; keep count and order, extra entries as sent."""
     if not sent or not sent[0].strip():
         if not (rules and rules[0].type is ReferenceType.CONSTANT):
             raise InvalidReference("the first reference is required")
     padded = sent + ("",) * max(0, len(rules) - len(sent))
     normalized = [
-        rules[i].normalize(i, value) if i < len(rules) else value
-        for i, value in enumerate(padded)
+        rules[i].normalize(i, value) if i < len(rules) else value for i, value in enumerate(padded)
     ]
     # Echo count and order as received: configured-but-unsent trailing references that came out
     # empty are not invented on the way back.

@@ -16,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from gateway.domain.errors import IllegalTransition
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 
 
-class TranState(str, Enum):
+class TranState(StrEnum):
     CREATED = "CREATED"
     BANK = "BANK"
     PENDING = "PENDING"

@@ -51,7 +51,9 @@ def postgresql_ddl() -> str:
     engine = create_mock_engine(make_url("postgresql+psycopg://"), _collect)
     Base.metadata.create_all(engine, checkfirst=False)
     statements = _sorted_index_runs(statements)
-    header = "-- Generated from gateway/store/models.py by `ecollect-gateway db ddl`; do not edit.\n"
+    header = (
+        "-- Generated from gateway/store/models.py by `ecollect-gateway db ddl`; do not edit.\n"
+    )
     return header + "\n\n".join(f"{statement};" for statement in statements) + "\n"
 
 

@@ -136,7 +136,9 @@ class TransactionRow(Base):
         # At most one live payment per double-payment key where the service refuses doubles:
         # the lock column is set only then, and cleared when the payment fails or expires.
         UniqueConstraint(
-            "entity_code", "srv_code", "double_payment_lock",
+            "entity_code",
+            "srv_code",
+            "double_payment_lock",
             name="uq_transactions_double_payment_lock",
         ),
         CheckConstraint("trans_value > 0", name="ck_transactions_value"),
@@ -146,7 +148,9 @@ class TransactionRow(Base):
             "'EXPIRED')",
             name="ck_transactions_state",
         ),
-        Index("ix_transactions_double_payment_key", "entity_code", "srv_code", "double_payment_key"),
+        Index(
+            "ix_transactions_double_payment_key", "entity_code", "srv_code", "double_payment_key"
+        ),
         Index("ix_transactions_payer_day", "entity_code", "srv_code", "payer_key", "created_at"),
         Index("ix_transactions_state_expires", "state", "expires_at"),
     )

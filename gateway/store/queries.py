@@ -16,10 +16,23 @@ _t = TransactionRow.__table__
 _r = TransactionReferenceRow.__table__
 
 _INFO = select(
-    _t.c.ticket_id, _t.c.entity_code, _t.c.srv_code, _t.c.trazability_code, _t.c.state,
-    _t.c.trans_value, _t.c.trans_vat_value, _t.c.pay_currency, _t.c.currency_rate,
-    _t.c.bank_process_date, _t.c.fi_code, _t.c.fi_name, _t.c.payment_system, _t.c.invoice,
-    _t.c.auth_references, _t.c.extras, _t.c.retry_of,
+    _t.c.ticket_id,
+    _t.c.entity_code,
+    _t.c.srv_code,
+    _t.c.trazability_code,
+    _t.c.state,
+    _t.c.trans_value,
+    _t.c.trans_vat_value,
+    _t.c.pay_currency,
+    _t.c.currency_rate,
+    _t.c.bank_process_date,
+    _t.c.fi_code,
+    _t.c.fi_name,
+    _t.c.payment_system,
+    _t.c.invoice,
+    _t.c.auth_references,
+    _t.c.extras,
+    _t.c.retry_of,
 )
 _REFERENCES = select(_r.c.position, _r.c.value)
 _RETRIES = select(_t.c.ticket_id, _t.c.state)
@@ -41,9 +54,7 @@ def transaction_info(connection: Connection, ticket_id: int) -> dict[str, Any] |
     return info
 
 
-_BY_TOKEN = select(
-    _t.c.ticket_id, _t.c.state, _t.c.trans_value, _t.c.currency, _t.c.expires_at
-)
+_BY_TOKEN = select(_t.c.ticket_id, _t.c.state, _t.c.trans_value, _t.c.currency, _t.c.expires_at)
 
 
 def transaction_by_token(engine: Engine, token: str) -> dict[str, Any] | None:

@@ -28,18 +28,58 @@ from gateway.store.models import (
 )
 
 _SERVICE_FIELDS = (
-    "entity_code", "code", "description", "active", "active_from", "active_until", "value",
-    "open_value", "currency", "pay_currency", "currency_rate", "accepts_pse",
-    "accepts_credit_card", "accepts_cash", "accepts_double_payment", "max_retries",
-    "daily_attempt_limit", "daily_value_limit", "daily_limit_pse", "daily_limit_credit_card",
-    "expiry_days", "url_response", "url_redirect", "vat_percentage", "informative_only",
+    "entity_code",
+    "code",
+    "description",
+    "active",
+    "active_from",
+    "active_until",
+    "value",
+    "open_value",
+    "currency",
+    "pay_currency",
+    "currency_rate",
+    "accepts_pse",
+    "accepts_credit_card",
+    "accepts_cash",
+    "accepts_double_payment",
+    "max_retries",
+    "daily_attempt_limit",
+    "daily_value_limit",
+    "daily_limit_pse",
+    "daily_limit_credit_card",
+    "expiry_days",
+    "url_response",
+    "url_redirect",
+    "vat_percentage",
+    "informative_only",
     "confirmation_emails",
 )
 _TRANSACTION_FIELDS = (
-    "entity_code", "srv_code", "trans_value", "trans_vat_value", "currency", "pay_currency",
-    "currency_rate", "fi_code", "fi_name", "trazability_code", "bank_process_date", "invoice",
-    "url_response", "url_redirect", "sign", "sign_fields", "policy_code", "double_payment_key",
-    "payer_key", "retry_of", "channel", "session_token", "expires_at", "created_at",
+    "entity_code",
+    "srv_code",
+    "trans_value",
+    "trans_vat_value",
+    "currency",
+    "pay_currency",
+    "currency_rate",
+    "fi_code",
+    "fi_name",
+    "trazability_code",
+    "bank_process_date",
+    "invoice",
+    "url_response",
+    "url_redirect",
+    "sign",
+    "sign_fields",
+    "policy_code",
+    "double_payment_key",
+    "payer_key",
+    "retry_of",
+    "channel",
+    "session_token",
+    "expires_at",
+    "created_at",
     "refuses_double_payment",
 )
 
@@ -204,9 +244,12 @@ class TransactionRepository:
         )
 
     def count_retries(self, root_ticket_id: int) -> int:
-        return self.session.scalar(
-            select(func.count()).where(TransactionRow.retry_of == root_ticket_id)
-        ) or 0
+        return (
+            self.session.scalar(
+                select(func.count()).where(TransactionRow.retry_of == root_ticket_id)
+            )
+            or 0
+        )
 
     def retries_of(self, root_ticket_id: int) -> list[tuple[int, str]]:
         rows = self.session.execute(
@@ -256,10 +299,14 @@ class TransactionRepository:
         for name in _TRANSACTION_FIELDS:
             setattr(row, name, getattr(transaction, name))
         row.state = transaction.state.value
-        row.payment_system = transaction.payment_system.value if transaction.payment_system else None
+        row.payment_system = (
+            transaction.payment_system.value if transaction.payment_system else None
+        )
         row.auth_references = list(transaction.auth_references)
         row.extras = dict(transaction.extras)
-        row.updated_at = transaction.history[-1].at if transaction.history else transaction.created_at
+        row.updated_at = (
+            transaction.history[-1].at if transaction.history else transaction.created_at
+        )
         row.double_payment_lock = transaction.double_payment_lock
         if not row.references:
             row.references = [
@@ -299,4 +346,3 @@ def _to_domain(row: TransactionRow) -> Transaction:
             for change in row.history
         ],
     )
-

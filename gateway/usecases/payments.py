@@ -100,7 +100,9 @@ class Payments:
             return CreateResult(ReturnCode.FAIL_SYSTEM)
         log.info("payment.created", ticket_id=transaction.ticket_id)
         return CreateResult(
-            ReturnCode.SUCCESS, str(transaction.ticket_id), self.payment_url(command.prefix, transaction)
+            ReturnCode.SUCCESS,
+            str(transaction.ticket_id),
+            self.payment_url(command.prefix, transaction),
         )
 
     def payment_url(self, prefix: str, transaction: Transaction) -> str:
@@ -126,7 +128,9 @@ class Payments:
         except Exception:
             log.exception("payment.process_failed")
             return TransactionInfo(ReturnCode.FAIL_SYSTEM, entity_code=command.entity_code or "")
-        log.info("payment.processed", ticket_id=transaction.ticket_id, state=transaction.state.value)
+        log.info(
+            "payment.processed", ticket_id=transaction.ticket_id, state=transaction.state.value
+        )
         return self._information(str(transaction.entity_code), transaction.ticket_id)
 
     def _process(self, transaction: Transaction, command: CreatePayment) -> None:
@@ -295,12 +299,14 @@ class Payments:
                 raise TicketNotFound(f"ticket {ticket!r} not found")
             return self._information(entity, int(ticket))
         except BusinessRefusal as refusal:
-            return TransactionInfo(refusal.return_code, entity_code=entity_code or "",
-                                   ticket_id=ticket_id or "")
+            return TransactionInfo(
+                refusal.return_code, entity_code=entity_code or "", ticket_id=ticket_id or ""
+            )
         except Exception:
             log.exception("payment.information_failed")
-            return TransactionInfo(ReturnCode.FAIL_SYSTEM, entity_code=entity_code or "",
-                                   ticket_id=ticket_id or "")
+            return TransactionInfo(
+                ReturnCode.FAIL_SYSTEM, entity_code=entity_code or "", ticket_id=ticket_id or ""
+            )
 
     def _information(self, entity_code: str, ticket_id: int | None) -> TransactionInfo:
         assert ticket_id is not None
@@ -351,9 +357,7 @@ class Payments:
             return BankList(ReturnCode.FAIL_SYSTEM)
         return BankList(
             ReturnCode.SUCCESS,
-            tuple(
-                Bank(int(fi.payment_system.value), fi.code, fi.name) for fi in institutions
-            ),
+            tuple(Bank(int(fi.payment_system.value), fi.code, fi.name) for fi in institutions),
         )
 
 
@@ -372,7 +376,7 @@ def _text(value: str | None) -> str | None:
 
 
 def _extras(command: CreatePayment) -> dict[str, Any]:
-    """The v3-B arrays, kept as sent (after checks) for the records and getTransactionInformation."""
+    """The v3-B arrays, kept as sent (after checks) for the records and the information call."""
     for item in command.items:
         if item.quantity is None or item.quantity <= 0:
             raise InvalidItems("every item needs a positive ItemQty")
@@ -387,16 +391,22 @@ def _extras(command: CreatePayment) -> dict[str, Any]:
     if command.items:
         extras["items"] = [
             {
-                "code": i.code, "flag_dbcr": i.flag_dbcr, "quantity": i.quantity,
-                "description": i.description, "value": str(i.value or 0),
+                "code": i.code,
+                "flag_dbcr": i.flag_dbcr,
+                "quantity": i.quantity,
+                "description": i.description,
+                "value": str(i.value or 0),
             }
             for i in command.items
         ]
     if command.subservices:
         extras["subservices"] = [
             {
-                "entity_code": s.entity_code, "srv_code": s.srv_code, "value_type": s.value_type,
-                "trans_value": str(s.trans_value or 0), "trans_vat_value": str(s.trans_vat_value or 0),
+                "entity_code": s.entity_code,
+                "srv_code": s.srv_code,
+                "value_type": s.value_type,
+                "trans_value": str(s.trans_value or 0),
+                "trans_vat_value": str(s.trans_vat_value or 0),
             }
             for s in command.subservices
         ]

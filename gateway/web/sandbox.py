@@ -30,4 +30,6 @@ def force_outcome(container: Container, request: Request, ticket_id: str) -> Res
         return _json({"error": f"ticket {ticket_id} not found"}, 404)
     except IllegalTransition as refused:
         return _json({"error": str(refused), "TicketId": ticket_id}, 409)
-    return _json({"TicketId": str(transaction.ticket_id), "TranState": transaction.state.value}, 200)
+    return _json(
+        {"TicketId": str(transaction.ticket_id), "TranState": transaction.state.value}, 200
+    )

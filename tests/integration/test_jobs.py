@@ -6,21 +6,36 @@ from gateway.usecases.commands import CreatePayment
 
 def test_unpaid_sessions_and_coupons_expire_and_the_change_is_recorded(container, clock):
     pay = container.payments
-    session = pay.create_transaction(CreatePayment(
-        entity_code="10001", srv_code="1002", references=("123456",)))
-    coupon = pay.process_transaction(CreatePayment(
-        entity_code="10001", srv_code="1002", references=("123456",), payment_system="100"))
-    card = pay.process_transaction(CreatePayment(
-        entity_code="10001", srv_code="1002", references=("123456",), payment_system="1",
-        auth_references=("4111111111111111", "12/2030", "123")))
+    session = pay.create_transaction(
+        CreatePayment(entity_code="10001", srv_code="1002", references=("123456",))
+    )
+    coupon = pay.process_transaction(
+        CreatePayment(
+            entity_code="10001", srv_code="1002", references=("123456",), payment_system="100"
+        )
+    )
+    card = pay.process_transaction(
+        CreatePayment(
+            entity_code="10001",
+            srv_code="1002",
+            references=("123456",),
+            payment_system="1",
+            auth_references=("4111111111111111", "12/2030", "123"),
+        )
+    )
     assert expire_due(container.uow, clock) == 0
     clock.advance(minutes=61)
     assert expire_due(container.uow, clock) == 2
     assert expire_due(container.uow, clock) == 0
-    states = {t: pay.get_transaction_information("10001", t).tran_state
-              for t in (session.ticket_id, coupon.ticket_id, card.ticket_id)}
-    assert states == {session.ticket_id: "EXPIRED", coupon.ticket_id: "EXPIRED",
-                      card.ticket_id: "OK"}
+    states = {
+        t: pay.get_transaction_information("10001", t).tran_state
+        for t in (session.ticket_id, coupon.ticket_id, card.ticket_id)
+    }
+    assert states == {
+        session.ticket_id: "EXPIRED",
+        coupon.ticket_id: "EXPIRED",
+        card.ticket_id: "OK",
+    }
     with container.uow() as uow:
         history = uow.transactions.get(int(session.ticket_id)).history
     assert (history[-1].to_state.value, history[-1].source) == ("EXPIRED", "job:expiry")
@@ -34,11 +49,13 @@ def test_a_service_expiry_in_days_outlives_the_session_default(container, clock)
     with container.uow() as uow:
         uow.catalog.put_service(dataclasses.replace(DEMO_SERVICES[1], code="3001", expiry_days=3))
         uow.commit()
-    result = container.payments.create_transaction(CreatePayment(
-        entity_code="10001", srv_code="3001", references=("123456",)))
+    result = container.payments.create_transaction(
+        CreatePayment(entity_code="10001", srv_code="3001", references=("123456",))
+    )
     clock.advance(days=2, hours=23)
     assert expire_due(container.uow, clock) == 0
     clock.advance(hours=2)
     assert expire_due(container.uow, clock) == 1
     assert container.payments.get_transaction_information("10001", result.ticket_id).tran_state == (
-        "EXPIRED")
+        "EXPIRED"
+    )

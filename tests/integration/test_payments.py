@@ -21,8 +21,13 @@ REFS = ("1032456789", "ORD-1", "payer@example.co")
 
 
 def create(container, **fields):
-    values = dict(entity_code="10001", srv_code="1001", trans_value=Decimal("150000"),
-                  trans_vat_value=Decimal(0), references=REFS)
+    values = dict(
+        entity_code="10001",
+        srv_code="1001",
+        trans_value=Decimal("150000"),
+        trans_vat_value=Decimal(0),
+        references=REFS,
+    )
     values.update(fields)
     return container.payments.create_transaction(CreatePayment(**values))
 
@@ -50,7 +55,10 @@ class TestCreateTransactionPayment:
         assert len(token) == 48 and token != second.ecollect_url.removeprefix(prefix)
 
     def test_the_url_mirrors_the_prefix_the_call_came_on(self, container):
-        assert "/p_express/secure/services.aspx?WsPm=" in create(container, prefix="p_express").ecollect_url
+        assert (
+            "/p_express/secure/services.aspx?WsPm="
+            in create(container, prefix="p_express").ecollect_url
+        )
 
     @pytest.mark.parametrize(
         ("fields", "code"),
@@ -73,7 +81,9 @@ class TestCreateTransactionPayment:
             ({"items": (Item(code="A", quantity=0, value=Decimal(1)),)}, "FAIL_INVALIDITEMS"),
         ],
     )
-    def test_refusals_answer_their_return_code_with_empty_ticket_and_url(self, container, fields, code):
+    def test_refusals_answer_their_return_code_with_empty_ticket_and_url(
+        self, container, fields, code
+    ):
         result = create(container, **fields)
         assert (result.return_code.value, result.ticket_id, result.ecollect_url) == (code, "", "")
 
@@ -133,26 +143,38 @@ class TestCreateTransactionPayment:
         assert create(container, srv_code="2001").return_code.value == "FAIL_INVALIDPOLICY"
         chain = info(container, root.ticket_id).retries
         assert [(r.ticket_id, r.tran_state) for r in chain] == [
-            (tickets[1], "FAILED"), (tickets[2], "NOT_AUTHORIZED")]
+            (tickets[1], "FAILED"),
+            (tickets[2], "NOT_AUTHORIZED"),
+        ]
 
     def test_daily_attempt_limit_counts_per_payer_and_bogota_day(self, container, clock):
         put_service(container, daily_attempt_limit=2)
         assert create(container, srv_code="2001").return_code.value == "SUCCESS"
         assert create(container, srv_code="2001").return_code.value == "SUCCESS"
         assert create(container, srv_code="2001").return_code.value == "FAIL_INVALIDPOLICY"
-        assert create(container, srv_code="2001", references=("555666",)).return_code.value == "SUCCESS"
+        assert (
+            create(container, srv_code="2001", references=("555666",)).return_code.value
+            == "SUCCESS"
+        )
         clock.advance(days=1)
         assert create(container, srv_code="2001").return_code.value == "SUCCESS"
 
     def test_daily_value_limit_ignores_failed_payments(self, container):
-        put_service(container, daily_value_limit=True, daily_limit_pse=Decimal(100000),
-                    accepts_credit_card=False, accepts_cash=False)
+        put_service(
+            container,
+            daily_value_limit=True,
+            daily_limit_pse=Decimal(100000),
+            accepts_credit_card=False,
+            accepts_cash=False,
+        )
         first = create(container, srv_code="2001", trans_value=Decimal(60000))
         assert create(container, srv_code="2001", trans_value=Decimal(50000)).return_code.value == (
-            "FAIL_INVALIDTRANSVALUE")
+            "FAIL_INVALIDTRANSVALUE"
+        )
         container.sandbox.force_outcome(int(first.ticket_id), TranState.NOT_AUTHORIZED)
         assert create(container, srv_code="2001", trans_value=Decimal(50000)).return_code.value == (
-            "SUCCESS")
+            "SUCCESS"
+        )
 
     def test_uppercase_and_constant_references_are_stored_as_configured(self, container):
         rules = (
@@ -183,7 +205,11 @@ class TestGetTransactionInformation:
         container.sandbox.force_outcome(int(result.ticket_id), TranState.OK)
         got = info(container, result.ticket_id)
         assert (got.tran_state, got.bank_name, got.fi_code, got.payment_system) == (
-            "OK", "BANCOLOMBIA", "1007", "0")
+            "OK",
+            "BANCOLOMBIA",
+            "1007",
+            "0",
+        )
         assert got.trazability_code.isdigit() and got.bank_process_date == clock.now()
 
     @pytest.mark.parametrize("ticket", ["", "abc", "99999999", "1" * 30, None])
@@ -194,47 +220,88 @@ class TestGetTransactionInformation:
     def test_another_merchants_ticket_is_not_found(self, container):
         result = create(container)
         assert info(container, result.ticket_id, entity="10002").return_code.value == (
-            "FAIL_TICKETIDNOTFOUND")
+            "FAIL_TICKETIDNOTFOUND"
+        )
 
 
 class TestProcessTransactionPayment:
     def test_an_approved_test_card_is_final_and_masked(self, container):
-        got = container.payments.process_transaction(CreatePayment(
-            entity_code="10001", srv_code="1002", references=REFS, payment_system="1",
-            auth_references=("5500000000000004", "12/2030", "123", "2")))
-        assert (got.return_code.value, got.tran_state, got.bank_name) == ("SUCCESS", "OK", "MASTERCARD")
+        got = container.payments.process_transaction(
+            CreatePayment(
+                entity_code="10001",
+                srv_code="1002",
+                references=REFS,
+                payment_system="1",
+                auth_references=("5500000000000004", "12/2030", "123", "2"),
+            )
+        )
+        assert (got.return_code.value, got.tran_state, got.bank_name) == (
+            "SUCCESS",
+            "OK",
+            "MASTERCARD",
+        )
         assert got.auth_references == ("************0004", "12/2030", "", "2")
         assert got.trazability_code and got.bank_process_date is not None
 
     def test_a_declined_test_card_is_not_authorized(self, container):
-        got = container.payments.process_transaction(CreatePayment(
-            entity_code="10001", srv_code="1002", references=REFS, payment_system="1",
-            auth_references=("4000000000000002", "12/2030", "123")))
+        got = container.payments.process_transaction(
+            CreatePayment(
+                entity_code="10001",
+                srv_code="1002",
+                references=REFS,
+                payment_system="1",
+                auth_references=("4000000000000002", "12/2030", "123"),
+            )
+        )
         assert got.tran_state == "NOT_AUTHORIZED"
 
     def test_bad_card_data_is_refused_and_nothing_is_kept(self, container):
-        got = container.payments.process_transaction(CreatePayment(
-            entity_code="10001", srv_code="1002", references=REFS, payment_system="1",
-            auth_references=("4111111111111112", "12/2030", "123")))
+        got = container.payments.process_transaction(
+            CreatePayment(
+                entity_code="10001",
+                srv_code="1002",
+                references=REFS,
+                payment_system="1",
+                auth_references=("4111111111111112", "12/2030", "123"),
+            )
+        )
         assert got.return_code.value == "FAIL_INVALIDAUTHREF"
 
     def test_pse_goes_to_the_bank_and_answers_the_bank_url(self, container):
-        got = container.payments.process_transaction(CreatePayment(
-            entity_code="10001", srv_code="1001", trans_value=Decimal(1000), references=REFS,
-            payment_system="0", fi_code="1051"))
+        got = container.payments.process_transaction(
+            CreatePayment(
+                entity_code="10001",
+                srv_code="1001",
+                trans_value=Decimal(1000),
+                references=REFS,
+                payment_system="0",
+                fi_code="1051",
+            )
+        )
         assert (got.tran_state, got.bank_name) == ("BANK", "BANCO DAVIVIENDA")
-        assert [(a.code, a.data.startswith("https://pagos.example.co/sandbox/pse/"))
-                for a in got.additional_info] == [("BANKURL", True)]
+        assert [
+            (a.code, a.data.startswith("https://pagos.example.co/sandbox/pse/"))
+            for a in got.additional_info
+        ] == [("BANKURL", True)]
 
     def test_pse_without_a_bank_is_refused(self, container):
-        got = container.payments.process_transaction(CreatePayment(
-            entity_code="10001", srv_code="1001", trans_value=Decimal(1000), references=REFS,
-            payment_system="0"))
+        got = container.payments.process_transaction(
+            CreatePayment(
+                entity_code="10001",
+                srv_code="1001",
+                trans_value=Decimal(1000),
+                references=REFS,
+                payment_system="0",
+            )
+        )
         assert got.return_code.value == "FAIL_INVALIDFICODE"
 
     def test_cash_is_captured_with_a_coupon_number_in_invoice(self, container):
-        got = container.payments.process_transaction(CreatePayment(
-            entity_code="10001", srv_code="1002", references=REFS, payment_system="100"))
+        got = container.payments.process_transaction(
+            CreatePayment(
+                entity_code="10001", srv_code="1002", references=REFS, payment_system="100"
+            )
+        )
         assert got.tran_state == "CAPTURED"
         assert got.invoice.isdigit() and got.invoice.lstrip("0").startswith(got.ticket_id)
 
@@ -248,7 +315,8 @@ class TestSandboxOutcome:
             rows = connection.execute(
                 select(StateHistoryRow.from_state, StateHistoryRow.to_state, StateHistoryRow.source)
                 .where(StateHistoryRow.ticket_id == int(result.ticket_id))
-                .order_by(StateHistoryRow.id)).all()
+                .order_by(StateHistoryRow.id)
+            ).all()
         assert [tuple(r) for r in rows] == [
             (None, "CREATED", "webservice:createTransactionPayment"),
             ("CREATED", "BANK", "sandbox:outcome"),

@@ -52,7 +52,9 @@ class TestSandboxOutcome:
         assert outcome(client, "987654321", "OK").status_code == 404
         assert outcome(client, "abc", "OK").status_code == 404
 
-    def test_a_transition_the_state_machine_forbids_is_409_and_changes_nothing(self, client, container):
+    def test_a_transition_the_state_machine_forbids_is_409_and_changes_nothing(
+        self, client, container
+    ):
         ticket = new_ticket(container)
         assert outcome(client, ticket, "OK").status_code == 200
         response = outcome(client, ticket, "FAILED")
@@ -68,7 +70,8 @@ class TestSandboxOutcome:
 
     def test_the_control_does_not_exist_in_production_mode(self, container):
         production = create_app(
-            settings=Settings(database_url=container.settings.database_url, sandbox=False))
+            settings=Settings(database_url=container.settings.database_url, sandbox=False)
+        )
         ticket = new_ticket(container)
         assert outcome(Client(production), ticket, "OK").status_code == 404
         production.container.close()
@@ -81,22 +84,29 @@ def test_health_checks_the_database(client):
 
 def test_every_response_carries_a_request_id_and_keeps_the_callers(client):
     assert len(client.get("/healthz").headers["X-Request-Id"]) == 32
-    assert client.get("/healthz", headers={"X-Request-Id": "abc-1"}).headers["X-Request-Id"] == "abc-1"
+    assert (
+        client.get("/healthz", headers={"X-Request-Id": "abc-1"}).headers["X-Request-Id"] == "abc-1"
+    )
 
 
 def test_a_body_over_the_limit_is_refused_unread(container):
-    small = create_app(settings=Settings(database_url=container.settings.database_url,
-                                         max_request_bytes=1000))
+    small = create_app(
+        settings=Settings(database_url=container.settings.database_url, max_request_bytes=1000)
+    )
     path = "/app_express/webservice/eCollectWebservicesv2.asmx"
-    response = Client(small).post(path, data=b"<x>" + b" " * 2000 + b"</x>",
-                                  content_type="text/xml; charset=utf-8")
+    response = Client(small).post(
+        path, data=b"<x>" + b" " * 2000 + b"</x>", content_type="text/xml; charset=utf-8"
+    )
     assert response.status_code == 413
     small.container.close()
 
 
-def test_the_entry_page_shows_the_payment_and_refuses_unknown_or_expired_links(client, container, clock):
-    result = container.payments.create_transaction(CreatePayment(
-        entity_code="10001", srv_code="1002", references=("123456",)))
+def test_the_entry_page_shows_the_payment_and_refuses_unknown_or_expired_links(
+    client, container, clock
+):
+    result = container.payments.create_transaction(
+        CreatePayment(entity_code="10001", srv_code="1002", references=("123456",))
+    )
     path = result.ecollect_url.removeprefix(container.settings.public_url)
     page = client.get(path)
     assert page.status_code == 200 and result.ticket_id in page.text and "50000.00" in page.text

@@ -23,10 +23,14 @@ def test_service_defaults_follow_the_administrative_manual():
     ("service", "today"),
     [
         (MerchantService("1", "2", "off"), date(2026, 11, 23)),
-        (MerchantService("1", "2", "later", active=True, active_from=date(2026, 12, 1)),
-         date(2026, 11, 30)),
-        (MerchantService("1", "2", "over", active=True, active_until=date(2026, 11, 22)),
-         date(2026, 11, 23)),
+        (
+            MerchantService("1", "2", "later", active=True, active_from=date(2026, 12, 1)),
+            date(2026, 11, 30),
+        ),
+        (
+            MerchantService("1", "2", "over", active=True, active_until=date(2026, 11, 22)),
+            date(2026, 11, 23),
+        ),
         (MerchantService("1", "2", "info", active=True, informative_only=True), date(2026, 11, 23)),
     ],
 )
@@ -36,8 +40,14 @@ def test_a_service_outside_its_activation_is_refused(service, today):
 
 
 def test_activation_dates_are_inclusive():
-    service = MerchantService("1", "2", "window", active=True, active_from=date(2026, 11, 23),
-                              active_until=date(2026, 11, 23))
+    service = MerchantService(
+        "1",
+        "2",
+        "window",
+        active=True,
+        active_from=date(2026, 11, 23),
+        active_until=date(2026, 11, 23),
+    )
     service.ensure_open(date(2026, 11, 23))
 
 
@@ -81,8 +91,15 @@ def test_payment_system_must_be_known_and_accepted():
 
 
 def test_daily_value_cap_applies_per_system_and_the_largest_when_none_is_chosen():
-    service = MerchantService("1", "2", "caps", accepts_credit_card=True, daily_value_limit=True,
-                              daily_limit_pse=Decimal(100), daily_limit_credit_card=Decimal(300))
+    service = MerchantService(
+        "1",
+        "2",
+        "caps",
+        accepts_credit_card=True,
+        daily_value_limit=True,
+        daily_limit_pse=Decimal(100),
+        daily_limit_credit_card=Decimal(300),
+    )
     assert service.daily_value_cap(PaymentSystem.PSE) == Decimal(100)
     assert service.daily_value_cap(None) == Decimal(300)
     uncapped = MerchantService("1", "2", "caps", daily_limit_pse=Decimal(100))

@@ -38,8 +38,13 @@ def test_an_empty_rule_means_no_length_rule():
 
 
 RULES = (
-    ReferenceRule("Cédula", ReferenceType.CUSTOMER_ID, required=True, length=LengthRule.parse("6-10"),
-                  double_payment_control=True),
+    ReferenceRule(
+        "Cédula",
+        ReferenceType.CUSTOMER_ID,
+        required=True,
+        length=LengthRule.parse("6-10"),
+        double_payment_control=True,
+    ),
     ReferenceRule("Pedido", ReferenceType.TEXT, uppercase=True, double_payment_control=True),
     ReferenceRule("Correo", ReferenceType.EMAIL),
 )

@@ -11,9 +11,16 @@ AT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 def transaction(**overrides) -> Transaction:
     values = dict(
-        entity_code="10001", srv_code="1001", trans_value=Decimal("1000.00"),
-        trans_vat_value=Decimal(0), currency="COP", pay_currency="COP",
-        currency_rate=Decimal(1), references=("123",), expires_at=AT, session_token="t",
+        entity_code="10001",
+        srv_code="1001",
+        trans_value=Decimal("1000.00"),
+        trans_vat_value=Decimal(0),
+        currency="COP",
+        pay_currency="COP",
+        currency_rate=Decimal(1),
+        references=("123",),
+        expires_at=AT,
+        session_token="t",
     )
     values.update(overrides)
     return Transaction.open(at=AT, source="test", **values)
@@ -28,15 +35,17 @@ def test_a_new_transaction_is_created_and_its_creation_is_recorded():
 def test_a_pse_payment_goes_to_the_bank_then_gets_the_banks_answer():
     tx = transaction()
     tx.move_to(TranState.BANK, at=AT, source="page")
-    tx.record_bank_answer(TranState.OK, at=AT, source="bank", trazability_code="77",
-                          bank_process_date=AT)
+    tx.record_bank_answer(
+        TranState.OK, at=AT, source="bank", trazability_code="77", bank_process_date=AT
+    )
     assert tx.state is TranState.OK
     assert tx.trazability_code == "77" and tx.bank_process_date == AT
     assert [c.to_state for c in tx.history] == [TranState.CREATED, TranState.BANK, TranState.OK]
 
 
-@pytest.mark.parametrize("final", [TranState.OK, TranState.NOT_AUTHORIZED, TranState.FAILED,
-                                   TranState.EXPIRED])
+@pytest.mark.parametrize(
+    "final", [TranState.OK, TranState.NOT_AUTHORIZED, TranState.FAILED, TranState.EXPIRED]
+)
 def test_final_states_never_change(final):
     tx = transaction()
     tx.move_to(final, at=AT, source="t")
