@@ -152,3 +152,36 @@ CREATE INDEX ix_transaction_state_history_ticket ON transaction_state_history (t
 CREATE FUNCTION transaction_state_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'transaction_state_history is append-only'; END $$;
 
 CREATE TRIGGER transaction_state_history_append_only BEFORE UPDATE OR DELETE ON transaction_state_history FOR EACH ROW EXECUTE FUNCTION transaction_state_history_append_only();
+
+CREATE TABLE merchant_callbacks (
+	id BIGSERIAL NOT NULL, 
+	ticket_id BIGINT NOT NULL, 
+	state VARCHAR(20) NOT NULL, 
+	url VARCHAR(500) NOT NULL, 
+	payload JSON NOT NULL, 
+	status VARCHAR(10) NOT NULL, 
+	attempts INTEGER NOT NULL, 
+	next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	delivered_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_merchant_callbacks_ticket_state UNIQUE (ticket_id, state), 
+	CONSTRAINT ck_merchant_callbacks_status CHECK (status IN ('pending', 'delivered', 'failed')), 
+	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
+);
+
+CREATE INDEX ix_merchant_callbacks_due ON merchant_callbacks (status, next_attempt_at);
+
+CREATE TABLE merchant_callback_attempts (
+	id BIGSERIAL NOT NULL, 
+	callback_id BIGINT NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	duration_ms INTEGER NOT NULL, 
+	http_status INTEGER, 
+	response_excerpt TEXT NOT NULL, 
+	error TEXT NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(callback_id) REFERENCES merchant_callbacks (id)
+);
+
+CREATE INDEX ix_merchant_callback_attempts_callback ON merchant_callback_attempts (callback_id, id);

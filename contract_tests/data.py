@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from decimal import Decimal
 from typing import Any
 
 from contract_tests.settings import TargetData
 
-ID_NUMBER = "1032456789"
+
+def payer_id() -> str:
+    """A fresh identification number (digits): per-payer daily limits and double-payment
+    control never link two tests, even on a long-lived target."""
+    return str(random.randrange(10**9, 10**10))
 
 
 def references(order: str | None = None) -> list[str]:
     """[0] identification number, [1] a unique order number, [2] e-mail (the demo layout)."""
-    return [ID_NUMBER, order or f"ORD-{uuid.uuid4().hex[:12]}", "payer@example.com"]
+    return [payer_id(), order or f"ORD-{uuid.uuid4().hex[:12]}", "payer@example.com"]
 
 
 def open_payment(target: TargetData) -> dict[str, Any]:

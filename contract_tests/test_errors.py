@@ -15,7 +15,7 @@ import pytest
 
 from contract_tests.checks import assert_created, assert_failed_create, assert_return_code
 from contract_tests.client import SOAP_PORTS, ContractClient
-from contract_tests.data import ID_NUMBER
+from contract_tests.data import payer_id
 from contract_tests.settings import TargetData
 from contract_tests.variants import Endpoint
 
@@ -48,8 +48,9 @@ def create_errors(target: TargetData) -> list[tuple[str, dict[str, Any], str]]:
             "FAIL_INVALIDREFERENCE1",
         ),
         (
-            "non-digit-first-reference",
-            {"ReferenceArray": ["ABC-123", "ORD-1"]},
+            # not an identification number under any reading (digits; or letters, digits, '-')
+            "malformed-first-reference",
+            {"ReferenceArray": ["12 34/56!", "ORD-1"]},
             "FAIL_INVALIDREFERENCE1",
         ),
         (
@@ -138,7 +139,7 @@ def test_request_values_survive_as_decimals(
     """Cents are not rounded away: 1000.99 goes in, 1000.99 comes out."""
     client = soap_client(variant_endpoint)
     ticket = assert_created(
-        client.create(payment(TransValue=Decimal("1000.99"), ReferenceArray=[ID_NUMBER]))
+        client.create(payment(TransValue=Decimal("1000.99"), ReferenceArray=[payer_id()]))
     )
     assert Decimal(client.get(target.entity_code, ticket).text("TransValue") or "") == Decimal(
         "1000.99"

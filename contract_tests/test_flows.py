@@ -17,7 +17,7 @@ from contract_tests.checks import (
 )
 from contract_tests.client import SOAP_PORTS, ContractClient
 from contract_tests.codes import SANDBOX_OUTCOMES, TRAN_STATES
-from contract_tests.data import ID_NUMBER
+from contract_tests.data import payer_id
 from contract_tests.settings import TargetData
 from contract_tests.variants import Endpoint
 
@@ -105,7 +105,7 @@ def test_reference_array_is_echoed_with_count_order_and_empty_entries(
 ) -> None:
     """Legacy clients index into ReferenceArray (one reads 16 positions): echo it exactly."""
     client = soap_client(variant_endpoint)
-    references = [ID_NUMBER, "", "payer@example.com", "B", "A", "B", "", "20260101"]
+    references = [payer_id(), "", "payer@example.com", "B", "A", "B", "", "20260101"]
     ticket = assert_created(client.create(payment(ReferenceArray=references)))
 
     info = client.get(target.entity_code, ticket)

@@ -54,6 +54,7 @@ def _jobs(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
     from gateway.bootstrap import build
+    from gateway.jobs.callbacks import deliver_due
     from gateway.jobs.expiry import expire_due
     from gateway.logs import configure_logging
 
@@ -62,6 +63,8 @@ def _jobs(args: argparse.Namespace, settings: Settings) -> int:
     try:
         while True:
             while expire_due(container.uow, container.clock) > 0:
+                pass
+            while deliver_due(container.uow, container.clock) > 0:
                 pass
             if args.once:
                 return 0
@@ -92,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     jobs = commands.add_parser("jobs", help="background work (safe on many nodes at once)")
     jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True)
-    run = jobs_commands.add_parser("run", help="expire payments whose session or coupon ran out")
+    run = jobs_commands.add_parser("run", help="expire lapsed payments, deliver merchant callbacks")
     run.add_argument("--once", action="store_true", help="one pass, then exit")
     run.add_argument("--interval", type=float, default=30.0, help="seconds between passes")
 

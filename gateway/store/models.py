@@ -229,6 +229,54 @@ class StateHistoryRow(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class CallbackRow(Base):
+    """Outbox: one callback owed to a merchant's URLResponse per notified state of a payment.
+
+    Written in the same database transaction as the state change; delivered rows are kept.
+    """
+
+    __tablename__ = "merchant_callbacks"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "state", name="uq_merchant_callbacks_ticket_state"),
+        CheckConstraint(
+            "status IN ('pending', 'delivered', 'failed')", name="ck_merchant_callbacks_status"
+        ),
+        Index("ix_merchant_callbacks_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    ticket_id: Mapped[int] = mapped_column(TICKET_ID, ForeignKey("transactions.ticket_id"))
+    state: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(String(500))
+    payload: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class CallbackAttemptRow(Base):
+    """One try at delivering a callback: when, how long, what the merchant answered."""
+
+    __tablename__ = "merchant_callback_attempts"
+    __table_args__ = (Index("ix_merchant_callback_attempts_callback", "callback_id", "id"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    callback_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("merchant_callbacks.id")
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    response_excerpt: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
 event.listen(
     StateHistoryRow.__table__,
     "after_create",

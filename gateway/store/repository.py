@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gateway.domain.callbacks import NOTIFIED_STATES, notification_fields
 from gateway.domain.merchant_services import Entity, MerchantService
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.references import LengthRule, ReferenceRule, ReferenceType
@@ -18,6 +19,7 @@ from gateway.domain.transactions import (
     TranState,
 )
 from gateway.store.models import (
+    CallbackRow,
     EntityRow,
     FinancialInstitutionRow,
     ServiceReferenceRow,
@@ -243,6 +245,18 @@ class TransactionRepository:
             )
         )
 
+    def due_callbacks(self, now: datetime, limit: int) -> list[CallbackRow]:
+        """Pending callbacks whose time has come, locked for this worker (others skip them)."""
+        return list(
+            self.session.scalars(
+                select(CallbackRow)
+                .where(CallbackRow.status == "pending", CallbackRow.next_attempt_at <= now)
+                .order_by(CallbackRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+
     def count_retries(self, root_ticket_id: int) -> int:
         return (
             self.session.scalar(
@@ -323,6 +337,22 @@ class TransactionRepository:
                     detail=change.detail,
                 )
             )
+            if change.to_state in NOTIFIED_STATES and transaction.url_response:
+                # The callback owed rides in the same database transaction as the change.
+                self.session.add(
+                    CallbackRow(
+                        ticket_id=transaction.ticket_id,
+                        state=change.to_state.value,
+                        url=transaction.url_response,
+                        payload=[
+                            list(pair) for pair in notification_fields(transaction, change.to_state)
+                        ],
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=change.at,
+                        created_at=change.at,
+                    )
+                )
 
 
 def _to_domain(row: TransactionRow) -> Transaction:

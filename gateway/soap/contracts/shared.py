@@ -76,9 +76,7 @@ class CreateTransactionResponseType(ComplexModel):
 
 #: Wrapped `<AuthReferenceArray><string>…</string></AuthReferenceArray>`, items nillable.
 ArrayOfString = optional(
-    Array(Unicode(nillable=True), type_name="ArrayOfString").customize(
-        __namespace__=ECOLLECT
-    )
+    Array(Unicode(nillable=True), type_name="ArrayOfString").customize(__namespace__=ECOLLECT)
 )
 
 

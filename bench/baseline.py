@@ -1,0 +1,249 @@
+"""The benchmark's yardstick: the least a WSGI server must do to answer the same two calls.
+
+A bare WSGI callable, no framework, no ORM, no SOAP engine:
+
+* parse the SOAP 1.1 request with lxml (a parser hardened like the gateway's: no DTD
+  entities, no network, comments dropped);
+* `getTransactionInformation`: the same three indexed reads as `gateway/store/queries.py`
+  (the transaction row, its references by position, its retries by ticket), with psycopg 3
+  on one connection per worker, in one short read transaction;
+* `createTransactionPayment`: the same writes as the gateway's unit of work (one
+  `transactions` row whose TicketId comes from `transactions_ticket_id_seq`, its
+  `transaction_references` rows and a `transaction_state_history` row) in one database
+  transaction;
+* answer an envelope of the same shape as the gateway's v2 answer, built with lxml.
+
+It does not validate the entity, the service or the references against the catalog; the
+gateway does (that is part of what the ratio measures). Served by gunicorn:
+
+    BENCH_BASELINE_DSN='host=127.0.0.1 user=root dbname=test options=-csearch_path=s' \
+        gunicorn -w 2 bench.baseline:app
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psycopg
+from lxml import etree
+
+ECOLLECT = "http://www.avisortech.com/eCollectWebservices"
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XSD = "http://www.w3.org/2001/XMLSchema"
+BOGOTA = ZoneInfo("America/Bogota")
+
+DSN = os.environ.get("BENCH_BASELINE_DSN", "host=127.0.0.1 user=root dbname=test")
+PUBLIC_URL = os.environ.get("BENCH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+SESSION_MINUTES = int(os.environ.get("BENCH_SESSION_MINUTES", "60"))
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True,
+    huge_tree=False, collect_ids=False,
+)
+_Q = "{%s}" % ECOLLECT
+_NSMAP_ENV = {"soap": SOAP11, "xsi": XSI, "xsd": XSD}
+
+_INFO = (
+    "SELECT ticket_id, entity_code, srv_code, trazability_code, state, trans_value,"
+    " trans_vat_value, pay_currency, currency_rate, bank_process_date, fi_code, fi_name,"
+    " payment_system, invoice, auth_references, extras, retry_of"
+    " FROM transactions WHERE ticket_id = %s"
+)
+_REFERENCES = (
+    "SELECT position, value FROM transaction_references WHERE ticket_id = %s ORDER BY position"
+)
+_RETRIES = "SELECT ticket_id, state FROM transactions WHERE retry_of = %s ORDER BY ticket_id"
+
+_INSERT = (
+    "INSERT INTO transactions (ticket_id, entity_code, srv_code, trans_value, trans_vat_value,"
+    " currency, pay_currency, currency_rate, state, url_response, url_redirect, sign,"
+    " sign_fields, auth_references, extras, refuses_double_payment, payer_key, channel,"
+    " session_token, expires_at, created_at, updated_at, version)"
+    " VALUES (nextval('transactions_ticket_id_seq'), %s, %s, %s, %s, %s, %s, 1, 'CREATED',"
+    " %s, %s, %s, %s, '[]', '{}', false, %s, 'webservice', %s, %s, %s, %s, 1)"
+    " RETURNING ticket_id"
+)
+_INSERT_REFERENCE = (
+    "INSERT INTO transaction_references (ticket_id, position, value) VALUES (%s, %s, %s)"
+)
+_INSERT_HISTORY = (
+    "INSERT INTO transaction_state_history (ticket_id, from_state, to_state, at, source, detail)"
+    " VALUES (%s, NULL, 'CREATED', %s, 'webservice:createTransactionPayment', '')"
+)
+
+_connection: psycopg.Connection[Any] | None = None
+
+
+def _db() -> psycopg.Connection[Any]:
+    """One connection per worker process, opened after the fork, reopened if it broke."""
+    global _connection
+    if _connection is None or _connection.closed or _connection.broken:
+        _connection = psycopg.connect(DSN)
+    return _connection
+
+
+# --- wire helpers ------------------------------------------------------------------------
+
+
+def _text(request: etree._Element, name: str) -> str | None:
+    element = request.find(_Q + name)
+    return None if element is None else (element.text or "")
+
+
+def _decimal(value: str | None) -> Decimal:
+    try:
+        return Decimal((value or "0").strip() or "0")
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _money(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _envelope(operation: str) -> tuple[etree._Element, etree._Element]:
+    envelope = etree.Element(f"{{{SOAP11}}}Envelope", nsmap=_NSMAP_ENV)
+    body = etree.SubElement(envelope, f"{{{SOAP11}}}Body")
+    response = etree.SubElement(body, _Q + operation + "Response", nsmap={None: ECOLLECT})
+    result = etree.SubElement(response, _Q + operation + "Result")
+    return envelope, result
+
+
+def _add(parent: etree._Element, name: str, text: str) -> None:
+    etree.SubElement(parent, _Q + name).text = text
+
+
+def _serialize(envelope: etree._Element) -> bytes:
+    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+
+# --- operations --------------------------------------------------------------------------
+
+
+def get_transaction_information(request: etree._Element) -> bytes:
+    entity_code = (_text(request, "EntityCode") or "").strip()
+    ticket = (_text(request, "TicketId") or "").strip()
+    row = references = retries = None
+    if ticket.isascii() and ticket.isdigit() and len(ticket) <= 18:
+        connection = _db()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(_INFO, (int(ticket),))
+                row = cursor.fetchone()
+                if row is not None:
+                    cursor.execute(_REFERENCES, (int(ticket),))
+                    references = [value for _position, value in cursor.fetchall()]
+                    cursor.execute(_RETRIES, (int(ticket),))
+                    retries = cursor.fetchall()
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    envelope, result = _envelope("getTransactionInformation")
+    if row is None or row[1] != entity_code:
+        for name, text in (
+            ("EntityCode", entity_code), ("TicketId", ticket), ("TrazabilityCode", ""),
+            ("TranState", ""), ("ReturnCode", "FAIL_TICKETIDNOTFOUND"), ("TransValue", "0"),
+            ("TransVatValue", "0"), ("PayCurrency", ""), ("CurrencyRate", "0"),
+            ("BankProcessDate", "0001-01-01"), ("BankName", ""), ("PaymentSystem", ""),
+        ):
+            _add(result, name, text)
+        return _serialize(envelope)
+    (ticket_id, entity, _srv, trazability, state, value, vat, pay_currency, rate,
+     processed, _fi_code, fi_name, payment_system, _invoice, _auth, _extras, _retry_of) = row
+    processed_text = (
+        processed.astimezone(BOGOTA).date().isoformat() if processed else "0001-01-01"
+    )
+    for name, text in (
+        ("EntityCode", entity), ("TicketId", str(ticket_id)),
+        ("TrazabilityCode", trazability or ""), ("TranState", state), ("ReturnCode", "SUCCESS"),
+        ("TransValue", _money(value)), ("TransVatValue", _money(vat)),
+        ("PayCurrency", pay_currency), ("CurrencyRate", _money(rate)),
+        ("BankProcessDate", processed_text), ("BankName", fi_name or ""),
+        ("PaymentSystem", payment_system or ""),
+    ):
+        _add(result, name, text)
+    for reference in references or ():
+        _add(result, "ReferenceArray", reference)
+    for retry_ticket, retry_state in retries or ():
+        retry = etree.SubElement(result, _Q + "RetriesTicketId")
+        _add(retry, "TicketId", str(retry_ticket))
+        _add(retry, "TranState", retry_state)
+    return _serialize(envelope)
+
+
+def create_transaction_payment(request: etree._Element) -> bytes:
+    entity_code = (_text(request, "EntityCode") or "").strip()
+    srv_code = (_text(request, "SrvCode") or "").strip()
+    value = _decimal(_text(request, "TransValue")).quantize(Decimal("0.01"))
+    vat = _decimal(_text(request, "TransVatValue")).quantize(Decimal("0.01"))
+    currency = (_text(request, "SrvCurrency") or "COP").strip() or "COP"
+    references = [(element.text or "").strip() for element in request.iterfind(_Q + "ReferenceArray")]
+    now = datetime.now(UTC)
+    token = base64.b64encode(secrets.token_bytes(16)).hex()
+    connection = _db()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _INSERT,
+                (
+                    entity_code, srv_code, value, vat, currency, currency,
+                    _text(request, "URLResponse") or None, _text(request, "URLRedirect") or None,
+                    _text(request, "Sign") or None, _text(request, "SignFields") or None,
+                    (references[0] if references else None) or None, token,
+                    now + timedelta(minutes=SESSION_MINUTES), now, now,
+                ),
+            )
+            (ticket_id,) = cursor.fetchone()  # type: ignore[misc]
+            cursor.executemany(
+                _INSERT_REFERENCE,
+                [(ticket_id, position, text) for position, text in enumerate(references)],
+            )
+            cursor.execute(_INSERT_HISTORY, (ticket_id, now))
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    envelope, result = _envelope("createTransactionPayment")
+    _add(result, "ReturnCode", "SUCCESS")
+    _add(result, "TicketId", str(ticket_id))
+    _add(result, "eCollectUrl", f"{PUBLIC_URL}/app_express/secure/services.aspx?WsPm={token}")
+    return _serialize(envelope)
+
+
+OPERATIONS = {
+    "getTransactionInformation": get_transaction_information,
+    "createTransactionPayment": create_transaction_payment,
+}
+
+
+def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    if environ["REQUEST_METHOD"] != "POST":
+        start_response("405 Method Not Allowed", [("Content-Type", "text/plain")])
+        return [b"POST a SOAP 1.1 envelope"]
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    data = environ["wsgi.input"].read(length)
+    try:
+        root = etree.fromstring(data, _PARSER)
+        body = root.find(f"{{{SOAP11}}}Body")
+        operation = body[0] if body is not None and len(body) else None
+        name = etree.QName(operation).localname if operation is not None else ""
+        handler = OPERATIONS[name]
+        request = operation.find(_Q + "request")  # type: ignore[union-attr]
+    except (etree.XMLSyntaxError, KeyError, ValueError):
+        start_response("400 Bad Request", [("Content-Type", "text/plain")])
+        return [b"Bad Request"]
+    answer = handler(request if request is not None else etree.Element(_Q + "request"))
+    start_response(
+        "200 OK",
+        [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(answer)))],
+    )
+    return [answer]

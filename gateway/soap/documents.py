@@ -1,0 +1,116 @@
+"""What a GET on an `.asmx` URL answers: `?wsdl`, `?disco` and the help page.
+
+The WSDL is the static file of the contract in `wsdl/` (a copy of the reference, structurally
+identical by construction, see the README in ../shared/reference-wsdl), with both addresses
+set to the URL the client used, as ASMX computes it (scheme, host, port and path, no query;
+soap-interop §1.2). Spyne's own WSDL is never served: its names and shape differ from ASMX's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from html import escape as html_escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+from xml.sax.saxutils import quoteattr
+
+from gateway.soap.ns import ECOLLECT
+
+__all__ = ["WSDL_DIR", "ServiceDocuments", "request_url"]
+
+#: The served WSDLs live beside the package in the repository (`wsdl/`).
+WSDL_DIR = Path(__file__).resolve().parents[2] / "wsdl"
+#: What `wsdl/*.wsdl` hold in place of both `location` attribute values.
+PLACEHOLDER = b"${SERVICE_URL}"
+
+# A Host header is client input that ends up in a document: accept host names, IPv4/IPv6
+# literals and a port, nothing else.
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def request_url(environ: Mapping[str, Any], fallback: str) -> str:
+    """The URL the client called, without query; honours X-Forwarded-Proto and -Host.
+
+    `fallback` (Settings.public_url) supplies scheme and host when the request carries no
+    usable Host (HTTP/1.0 clients, a hostile header).
+    """
+    scheme = _first(environ.get("HTTP_X_FORWARDED_PROTO")) or environ.get("wsgi.url_scheme")
+    scheme = (scheme or "").lower()
+    host = _first(environ.get("HTTP_X_FORWARDED_HOST")) or environ.get("HTTP_HOST")
+    if not host:
+        server, port = environ.get("SERVER_NAME"), str(environ.get("SERVER_PORT", ""))
+        if server:
+            default_port = {"http": "80", "https": "443"}.get(scheme)
+            host = server if not port or port == default_port else f"{server}:{port}"
+    base = urlsplit(fallback)
+    if scheme not in ("http", "https"):
+        scheme = base.scheme or "http"
+    if not host or _HOST.fullmatch(host) is None:
+        host = base.netloc
+    raw_path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    # WSGI hands the path over as bytes decoded as Latin-1; re-encode before quoting.
+    path = quote(raw_path.encode("latin-1", "replace"), safe=_PATH_SAFE)
+    return f"{scheme}://{host}{path}"
+
+
+def _first(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value.split(",", 1)[0].strip() or None
+
+
+class ServiceDocuments:
+    """The GET documents of one contract, prepared once; the URL is filled in per request."""
+
+    def __init__(self, service_name: str, wsdl_file: str, operations: Sequence[str]) -> None:
+        template = (WSDL_DIR / wsdl_file).read_bytes()
+        self._wsdl_parts = template.split(PLACEHOLDER)
+        if len(self._wsdl_parts) != 3:
+            raise ValueError(f"{wsdl_file}: expected 2 address placeholders {PLACEHOLDER!r}")
+        self._service_name = service_name
+        self._operations = tuple(operations)
+
+    def wsdl(self, url: str) -> bytes:
+        # The placeholder sits inside a double-quoted attribute: escape for that context.
+        location = quoteattr(url)[1:-1].encode()
+        return location.join(self._wsdl_parts)
+
+    def disco(self, url: str) -> bytes:
+        """The DISCO document ASMX answers `?disco` with (Mono's disco and svcutil use it)."""
+        u = quoteattr(url)
+        wsdl_ref = quoteattr(url + "?wsdl")
+        name = self._service_name
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>\r\n'
+            '<discovery xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xmlns="http://schemas.xmlsoap.org/disco/">\r\n'
+            f"  <contractRef ref={wsdl_ref} docRef={u} "
+            'xmlns="http://schemas.xmlsoap.org/disco/scl/" />\r\n'
+            f'  <soap address={u} xmlns:q1="{ECOLLECT}" binding="q1:{name}Soap" '
+            'xmlns="http://schemas.xmlsoap.org/disco/soap/" />\r\n'
+            f'  <soap address={u} xmlns:q2="{ECOLLECT}" binding="q2:{name}Soap12" '
+            'xmlns="http://schemas.xmlsoap.org/disco/soap/" />\r\n'
+            "</discovery>"
+        ).encode()
+
+    def help_page(self, url: str) -> bytes:
+        """A short HTML page in the spirit of ASMX's Documentation protocol."""
+        name = html_escape(self._service_name)
+        href = html_escape(url, quote=True)
+        items = "".join(
+            f'<li><a href="{href}?op={html_escape(op, quote=True)}">{html_escape(op)}</a></li>'
+            for op in self._operations
+        )
+        return (
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+            f"<title>{name} Web Service</title>"
+            f'<link rel="alternate" type="text/xml" href="{href}?disco"/></head>'
+            f"<body><h1>{name}</h1>"
+            "<p>The following operations are supported. For a formal definition, please "
+            f'review the <a href="{href}?WSDL">Service Description</a>.</p>'
+            f"<ul>{items}</ul></body></html>"
+        ).encode()
