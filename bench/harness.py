@@ -30,6 +30,8 @@ from urllib.parse import quote
 import psycopg
 from lxml import etree
 
+from bench import pyspy
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 VENV_BIN = Path(sys.executable).parent
@@ -123,9 +125,11 @@ def seed_transactions(database_url: str, count: int) -> list[str]:
     """Payments created through the gateway's own use case (what createTransactionPayment does)."""
     from gateway.bootstrap import build
     from gateway.domain.errors import ReturnCode
+    from gateway.logs import configure_logging
     from gateway.settings import Settings
     from gateway.usecases.commands import CreatePayment
 
+    configure_logging("WARNING")
     container = build(Settings(database_url=database_url, log_level="WARNING"))
     tickets: list[str] = []
     try:
@@ -387,14 +391,27 @@ def run_wrk(
 
 def measure(
     wrk: str, server: Server, op: str, args: argparse.Namespace, files: dict[str, Path],
-    run_tag: str,
+    run_tag: str, py_spy: str | None = None,
 ) -> dict[str, Any]:
     if args.warmup > 0:
         warm = run_wrk(wrk, server, op, args.warmup, args, files, f"{run_tag}w{server.name[0]}")
         if warm["failed"] or warm["requests"] == 0:
             raise BenchError(f"{server.name} {op} warm-up: {warm['failed']} bad answers, "
                              f"first: {warm['first_failure']}")
+    recorders, profiles = [], []
+    if py_spy:
+        for pid in server.worker_pids():
+            path = args.output.parent / f"py-spy-{server.name}-{op}-{pid}.txt"
+            profiles.append(path)
+            recorders.append(pyspy.record(py_spy, pid, args.duration, path))
     figures = run_wrk(wrk, server, op, args.duration, args, files, f"{run_tag}m{server.name[0]}")
+    for recorder in recorders:
+        _, stderr = recorder.communicate(timeout=args.duration + 30)
+        if recorder.returncode != 0:
+            print(f"py-spy failed: {stderr.decode(errors='replace')[-400:]}", file=sys.stderr)
+    if profiles:
+        figures["py_spy"] = pyspy.summarize(profiles)
+        figures["py_spy"]["files"] = [str(p) for p in profiles]
     errors = figures["errors"]
     if figures["failed"] or errors["status"] or figures["checked"] != figures["requests"]:
         raise BenchError(
@@ -402,6 +419,15 @@ def measure(
             f"SUCCESS (first: {figures['first_failure']}); wrk errors {errors}"
         )
     return figures
+
+
+def median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round with the median req/s (the lower middle one for an even count)."""
+    ordered = sorted(rounds, key=lambda figures: figures["rps"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    if len(rounds) > 1:
+        chosen["rounds_rps"] = [round(figures["rps"], 1) for figures in rounds]
+    return chosen
 
 
 # --- report ------------------------------------------------------------------------------
@@ -447,7 +473,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gateway-log-level", default="INFO",
                         help="GATEWAY_LOG_LEVEL of the gateway under test (its default: INFO)")
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
-    parser.add_argument("--keep", action="store_true", help="keep the schemas and logs")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat each case; the servers alternate who goes first; the "
+                             "median round is reported")
+    parser.add_argument("--py-spy", action="store_true",
+                        help="sample the workers with py-spy during the measured runs "
+                             "(perturbs the figures: profile, do not report them)")
+    parser.add_argument("--keep", action="store_true", help="keep the schemas")
     args = parser.parse_args(argv)
     ops = [op.strip() for op in args.ops.split(",") if op.strip()]
     names = [name.strip() for name in args.servers.split(",") if name.strip()]
@@ -455,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--ops takes get,create; --servers takes gateway,baseline")
 
     wrk = ensure_wrk()
+    py_spy = pyspy.find_py_spy(install=True) if args.py_spy else None
     run_tag = f"b{int(time.time())}{os.getpid() % 1000}"
     log_dir = args.output.parent
     servers: dict[str, Server] = {}
@@ -500,12 +533,18 @@ def main(argv: list[str] | None = None) -> int:
 
         results: dict[str, dict[str, dict[str, Any]]] = {}
         for op in ops:
-            for name, server in servers.items():
-                print(f"measuring {OPERATIONS[op]} on {name}: {args.warmup:g}s warm-up + "
-                      f"{args.duration:g}s ...", flush=True)
-                figures = measure(wrk, server, op, args, files, run_tag)
-                figures["response_bytes"] = len(server.samples[op])
-                results.setdefault(op, {})[name] = figures
+            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in servers}
+            for number in range(args.rounds):
+                order = list(servers.items())
+                if number % 2:
+                    order.reverse()
+                for name, server in order:
+                    print(f"measuring {OPERATIONS[op]} on {name}: {args.warmup:g}s warm-up + "
+                          f"{args.duration:g}s ...", flush=True)
+                    figures = measure(wrk, server, op, args, files, f"{run_tag}r{number}", py_spy)
+                    figures["response_bytes"] = len(server.samples[op])
+                    rounds[name].append(figures)
+            results[op] = {name: median_round(rounds[name]) for name in servers}
         rows = {name: count_transactions(args.database_url, s.schema) for name, s in servers.items()}
         if "create" in results:
             for name, figures in results["create"].items():
@@ -522,6 +561,11 @@ def main(argv: list[str] | None = None) -> int:
         }
         if ratios:
             print("\nratio = gateway req/s / baseline req/s (target >= 0.5)")
+        for op, by_server in results.items():
+            for name, figures in by_server.items():
+                if "py_spy" in figures:
+                    print()
+                    print(pyspy.render(f"py-spy {name} {OPERATIONS[op]}", figures["py_spy"]))
         document = {
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "host": {"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -531,7 +575,8 @@ def main(argv: list[str] | None = None) -> int:
                 "wrk": f"-t{args.threads} -c{args.connections}", "workers": args.workers,
                 "transactions": args.transactions, "path": PATH,
                 "get_tickets": "round-robin over the seeded payments",
-                "gateway_log_level": args.gateway_log_level,
+                "gateway_log_level": args.gateway_log_level, "rounds": args.rounds,
+                "py_spy": args.py_spy,
             },
             "command": " ".join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])]),
             "results": results,

@@ -23,6 +23,11 @@ from contract_tests.codes import RETURN_CODES
 from contract_tests.variants import TNS, Endpoint
 
 SOAP_PORTS = ("soap11", "soap12")
+ENVELOPE_NS = {
+    "soap11": "http://schemas.xmlsoap.org/soap/envelope/",
+    "soap12": "http://www.w3.org/2003/05/soap-envelope",
+}
+CONTENT_TYPES = {"soap11": "text/xml", "soap12": "application/soap+xml"}
 
 
 class ContractViolation(AssertionError):
@@ -112,6 +117,7 @@ class ContractClient:
         if soap not in SOAP_PORTS:
             raise ValueError(f"soap must be one of {SOAP_PORTS}")
         self.endpoint = endpoint
+        self.soap = soap
         self.address = endpoint.url(base_url)
         self.history = HistoryPlugin()
         session = requests.Session()
@@ -153,7 +159,16 @@ class ContractClient:
         if reply.result is None:
             raise ContractViolation(f"no {reply.operation}Result in the reply\n{reply.describe()}")
         problems: list[str] = []
-        envelope = self.history.last_received["envelope"]
+        received = self.history.last_received
+        envelope = received["envelope"]
+        # The answer speaks the caller's SOAP version (a 1.2 client cannot read a 1.1 reply).
+        if etree.QName(envelope).namespace != ENVELOPE_NS[self.soap]:
+            problems.append(f"reply envelope {envelope.tag} is not {self.soap}")
+        content_type = str(received["http_headers"].get("Content-Type", ""))
+        if content_type.split(";")[0].strip().lower() != CONTENT_TYPES[self.soap]:
+            problems.append(
+                f"reply Content-Type {content_type!r} is not {CONTENT_TYPES[self.soap]}"
+            )
         for code in envelope.iter(f"{{{TNS}}}ReturnCode"):
             if (code.text or "") not in RETURN_CODES:
                 problems.append(f"ReturnCode {code.text!r} is not one of the fourteen SOAP codes")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from contract_tests.checks import (
+    BOGOTA,
     assert_bank_date,
     assert_created,
     assert_return_code,
@@ -22,6 +23,8 @@ from contract_tests.settings import TargetData
 from contract_tests.variants import Endpoint
 
 FINAL_STATES = {"OK", "NOT_AUTHORIZED", "EXPIRED", "FAILED"}
+#: clock difference allowed between this machine and the target
+CLOCK_TOLERANCE = timedelta(minutes=15)
 
 Client = Callable[..., ContractClient]
 Outcome = Callable[[str, str], dict[str, str]]
@@ -95,6 +98,11 @@ def test_ok_outcome_reads_back_as_paid(
         assert type(typed) is date
     else:
         assert isinstance(typed, datetime)
+        # Bogotá wall-clock time of the approval (no zone on the wire), not UTC.
+        now = datetime.now(BOGOTA).replace(tzinfo=None)
+        assert abs(datetime.fromisoformat(bank_date) - now) < CLOCK_TOLERANCE, (
+            f"BankProcessDate {bank_date} is not the Bogotá time of approval (now {now:%H:%M})"
+        )
 
 
 def test_reference_array_is_echoed_with_count_order_and_empty_entries(

@@ -24,7 +24,6 @@ from typing import Any
 import structlog
 from lxml import etree
 from spyne import Application
-from werkzeug.http import parse_options_header
 
 from gateway.settings import Settings
 from gateway.soap import faults, versions
@@ -65,7 +64,10 @@ class _Method:
     in_message: type
     result_type: type
     result_name: str
-    response_tag: str
+    #: `<opResponse xmlns="…">` and its end tag: the wrapper, with the service namespace as
+    #: the default namespace, children unprefixed (O1), as ASMX writes it.
+    response_open: str
+    response_close: str
 
 
 class _ServedContract:
@@ -88,13 +90,14 @@ class _ServedContract:
                 in_message=descriptor.in_message,
                 result_type=result_type,
                 result_name=result_name,
-                response_tag=f"{{{ECOLLECT}}}{descriptor.out_message.get_type_name()}",
+                response_open=f'<{descriptor.out_message.get_type_name()} xmlns="{ECOLLECT}">',
+                response_close=f"</{descriptor.out_message.get_type_name()}>",
             )
             self.methods[method.name] = method
             self.operations[clark] = method.name
             # Compile the read and write plans now rather than on the first call.
-            self.reader.prepare(method.in_message)
-            self.writer.prepare(result_type)
+            self.reader.prepare_reading(method.in_message)
+            self.writer.prepare_writing(result_type, result_name, ECOLLECT)
         self.documents = ServiceDocuments(contract.name, contract.wsdl_file, list(self.methods))
 
 
@@ -188,11 +191,12 @@ class AsmxApp:
                 f"<{method.name} xmlns='{ECOLLECT}'> carries no <request> element."
             )
         result = method.function(Call(self._payments, endpoint, method.name), request)
-        wrapper = etree.Element(method.response_tag, nsmap={None: ECOLLECT})
+        parts = [method.response_open]
         served.writer.to_parent(
-            None, method.result_type, result, wrapper, ECOLLECT, method.result_name
+            None, method.result_type, result, parts, ECOLLECT, method.result_name
         )
-        return etree.tostring(wrapper, encoding="utf-8")
+        parts.append(method.response_close)
+        return "".join(parts).encode("utf-8")
 
     def _read_body(self, environ: dict[str, Any]) -> bytes:
         limit = self._settings.max_request_bytes
@@ -219,11 +223,30 @@ def _fault_response(version: versions.SoapVersion, fault: SoapFault) -> Response
 
 
 def _media_type(environ: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """`application/soap+xml; charset=utf-8; action="…"` -> media type and parameters."""
     value = environ.get("CONTENT_TYPE") or ""
-    if not value:
-        return "", {}
-    media_type, params = parse_options_header(value)
-    return media_type.lower(), params
+    media_type, _, rest = value.partition(";")
+    params: dict[str, str] = {}
+    while rest:
+        part, _, rest = _next_parameter(rest)
+        key, sep, val = part.partition("=")
+        if sep:
+            val = val.strip()
+            if len(val) >= 2 and val[0] == val[-1] == '"':
+                val = val[1:-1].replace('\\"', '"')
+            params[key.strip().lower()] = val
+    return media_type.strip().lower(), params
+
+
+def _next_parameter(text: str) -> tuple[str, str, str]:
+    # A quoted value may contain ";" (an action URL could); split outside quotes only.
+    quoted = False
+    for index, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted:
+            return text[:index], ";", text[index + 1 :]
+    return text, "", ""
 
 
 def _query_keys(query: str) -> set[str]:

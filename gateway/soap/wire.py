@@ -24,6 +24,7 @@ __all__ = [
     "decimal_from_wire",
     "decimal_to_wire",
     "int_from_wire",
+    "needs_escaping",
     "int_to_wire",
     "xml_safe",
 ]
@@ -51,7 +52,9 @@ _XML_WS = " \t\r\n"
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _INTEGER = re.compile(r"[+-]?\d+")
 # Characters XML 1.0 cannot carry at all (lxml refuses them; a client parser would too).
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_XML_CHARS = "\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+_NOT_XML = re.compile(f"[^{_XML_CHARS}]")
+_SPECIAL = re.compile(f"[&<>\r]|[^{_XML_CHARS}]")
 
 
 class WireValueError(ValueError):
@@ -127,6 +130,11 @@ def datetime_to_wire(value: date | datetime) -> str:
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     return bogota_wall_time(value).isoformat()
+
+
+def needs_escaping(text: str) -> bool:
+    """Whether element text holds markup characters, a CR, or characters XML cannot carry."""
+    return _SPECIAL.search(text) is not None
 
 
 def xml_safe(text: str) -> str:
