@@ -45,10 +45,14 @@ PUBLIC_URL = os.environ.get("BENCH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip(
 SESSION_MINUTES = int(os.environ.get("BENCH_SESSION_MINUTES", "60"))
 
 _PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True,
-    huge_tree=False, collect_ids=False,
+    resolve_entities=False,
+    no_network=True,
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=False,
+    collect_ids=False,
 )
-_Q = "{%s}" % ECOLLECT
+_Q = f"{{{ECOLLECT}}}"
 _NSMAP_ENV = {"soap": SOAP11, "xsi": XSI, "xsd": XSD}
 
 _INFO = (
@@ -118,11 +122,16 @@ def _envelope(operation: str) -> tuple[etree._Element, etree._Element]:
 
 
 def _add(parent: etree._Element, name: str, text: str) -> None:
-    etree.SubElement(parent, _Q + name).text = text
+    element = etree.SubElement(parent, _Q + name)
+    if text:
+        element.text = text  # an empty one stays <X/>, as the gateway writes it
+
+
+_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
 
 
 def _serialize(envelope: etree._Element) -> bytes:
-    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+    return _DECLARATION + etree.tostring(envelope, encoding="utf-8")
 
 
 # --- operations --------------------------------------------------------------------------
@@ -150,24 +159,53 @@ def get_transaction_information(request: etree._Element) -> bytes:
     envelope, result = _envelope("getTransactionInformation")
     if row is None or row[1] != entity_code:
         for name, text in (
-            ("EntityCode", entity_code), ("TicketId", ticket), ("TrazabilityCode", ""),
-            ("TranState", ""), ("ReturnCode", "FAIL_TICKETIDNOTFOUND"), ("TransValue", "0"),
-            ("TransVatValue", "0"), ("PayCurrency", ""), ("CurrencyRate", "0"),
-            ("BankProcessDate", "0001-01-01"), ("BankName", ""), ("PaymentSystem", ""),
+            ("EntityCode", entity_code),
+            ("TicketId", ticket),
+            ("TrazabilityCode", ""),
+            ("TranState", ""),
+            ("ReturnCode", "FAIL_TICKETIDNOTFOUND"),
+            ("TransValue", "0"),
+            ("TransVatValue", "0"),
+            ("PayCurrency", ""),
+            ("CurrencyRate", "0"),
+            ("BankProcessDate", "0001-01-01"),
+            ("BankName", ""),
+            ("PaymentSystem", ""),
         ):
             _add(result, name, text)
         return _serialize(envelope)
-    (ticket_id, entity, _srv, trazability, state, value, vat, pay_currency, rate,
-     processed, _fi_code, fi_name, payment_system, _invoice, _auth, _extras, _retry_of) = row
-    processed_text = (
-        processed.astimezone(BOGOTA).date().isoformat() if processed else "0001-01-01"
-    )
+    (
+        ticket_id,
+        entity,
+        _srv,
+        trazability,
+        state,
+        value,
+        vat,
+        pay_currency,
+        rate,
+        processed,
+        _fi_code,
+        fi_name,
+        payment_system,
+        _invoice,
+        _auth,
+        _extras,
+        _retry_of,
+    ) = row
+    processed_text = processed.astimezone(BOGOTA).date().isoformat() if processed else "0001-01-01"
     for name, text in (
-        ("EntityCode", entity), ("TicketId", str(ticket_id)),
-        ("TrazabilityCode", trazability or ""), ("TranState", state), ("ReturnCode", "SUCCESS"),
-        ("TransValue", _money(value)), ("TransVatValue", _money(vat)),
-        ("PayCurrency", pay_currency), ("CurrencyRate", _money(rate)),
-        ("BankProcessDate", processed_text), ("BankName", fi_name or ""),
+        ("EntityCode", entity),
+        ("TicketId", str(ticket_id)),
+        ("TrazabilityCode", trazability or ""),
+        ("TranState", state),
+        ("ReturnCode", "SUCCESS"),
+        ("TransValue", _money(value)),
+        ("TransVatValue", _money(vat)),
+        ("PayCurrency", pay_currency),
+        ("CurrencyRate", _money(rate)),
+        ("BankProcessDate", processed_text),
+        ("BankName", fi_name or ""),
         ("PaymentSystem", payment_system or ""),
     ):
         _add(result, name, text)
@@ -186,7 +224,9 @@ def create_transaction_payment(request: etree._Element) -> bytes:
     value = _decimal(_text(request, "TransValue")).quantize(Decimal("0.01"))
     vat = _decimal(_text(request, "TransVatValue")).quantize(Decimal("0.01"))
     currency = (_text(request, "SrvCurrency") or "COP").strip() or "COP"
-    references = [(element.text or "").strip() for element in request.iterfind(_Q + "ReferenceArray")]
+    references = [
+        (element.text or "").strip() for element in request.iterfind(_Q + "ReferenceArray")
+    ]
     now = datetime.now(UTC)
     token = base64.b64encode(secrets.token_bytes(16)).hex()
     connection = _db()
@@ -195,11 +235,21 @@ def create_transaction_payment(request: etree._Element) -> bytes:
             cursor.execute(
                 _INSERT,
                 (
-                    entity_code, srv_code, value, vat, currency, currency,
-                    _text(request, "URLResponse") or None, _text(request, "URLRedirect") or None,
-                    _text(request, "Sign") or None, _text(request, "SignFields") or None,
-                    (references[0] if references else None) or None, token,
-                    now + timedelta(minutes=SESSION_MINUTES), now, now,
+                    entity_code,
+                    srv_code,
+                    value,
+                    vat,
+                    currency,
+                    currency,
+                    _text(request, "URLResponse") or None,
+                    _text(request, "URLRedirect") or None,
+                    _text(request, "Sign") or None,
+                    _text(request, "SignFields") or None,
+                    (references[0] if references else None) or None,
+                    token,
+                    now + timedelta(minutes=SESSION_MINUTES),
+                    now,
+                    now,
                 ),
             )
             (ticket_id,) = cursor.fetchone()  # type: ignore[misc]

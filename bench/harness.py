@@ -115,8 +115,11 @@ def create_schema(base: str, schema: str, transactions: int) -> list[str]:
     env = {**os.environ, "GATEWAY_DATABASE_URL": sqlalchemy_url(base, schema)}
     for command in (["db", "init"], ["seed", "demo"]):
         subprocess.run(
-            [str(VENV_BIN / "ecollect-gateway"), *command], env=env, check=True,
-            stdout=subprocess.DEVNULL, cwd=ROOT,
+            [str(VENV_BIN / "ecollect-gateway"), *command],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=ROOT,
         )
     return seed_transactions(sqlalchemy_url(base, schema), transactions)
 
@@ -136,9 +139,13 @@ def seed_transactions(database_url: str, count: int) -> list[str]:
         for number in range(count):
             result = container.payments.create_transaction(
                 CreatePayment(
-                    entity_code=ENTITY, srv_code=SERVICE, trans_value=Decimal(150000 + number),
-                    trans_vat_value=Decimal(0), srv_currency="COP",
-                    references=(PAYER, f"seed-{number:05d}", EMAIL), prefix="app_express",
+                    entity_code=ENTITY,
+                    srv_code=SERVICE,
+                    trans_value=Decimal(150000 + number),
+                    trans_vat_value=Decimal(0),
+                    srv_currency="COP",
+                    references=(PAYER, f"seed-{number:05d}", EMAIL),
+                    prefix="app_express",
                 )
             )
             if result.return_code is not ReturnCode.SUCCESS:
@@ -187,7 +194,11 @@ class Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         handle = self.log.open("wb")
         self.process = subprocess.Popen(
-            self.command, env=self.env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
+            self.command,
+            env=self.env,
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -210,7 +221,9 @@ class Server:
             return []
         out = subprocess.run(
             ["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout
         return [int(pid) for pid in out.split()]
 
@@ -234,8 +247,14 @@ def gateway_server(base: str, schema: str, workers: int, log_dir: Path, log_leve
         "GATEWAY_LOG_LEVEL": log_level,
     }
     command = [
-        str(VENV_BIN / "ecollect-gateway"), "serve",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        str(VENV_BIN / "ecollect-gateway"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
     ]
     return Server("gateway", schema, port, command, env, log_dir / "gateway.log")
 
@@ -250,9 +269,20 @@ def baseline_server(base: str, schema: str, workers: int, log_dir: Path) -> Serv
     }
     # The same gunicorn settings `ecollect-gateway serve` uses (gateway/cli.py).
     command = [
-        str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--worker-class", "sync", "--timeout", "30", "--log-level", "warning",
-        "--limit-request-field_size", "8190", "bench.baseline:app",
+        str(VENV_BIN / "gunicorn"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "30",
+        "--log-level",
+        "warning",
+        "--limit-request-field_size",
+        "8190",
+        "bench.baseline:app",
     ]
     return Server("baseline", schema, port, command, env, log_dir / "baseline.log")
 
@@ -261,8 +291,13 @@ def post(port: int, operation: str, body: str) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.request(
-            "POST", PATH, body.encode("utf-8"),
-            {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{soap_action(operation)}"'},
+            "POST",
+            PATH,
+            body.encode("utf-8"),
+            {
+                "Content-Type": "text/xml; charset=utf-8",
+                "SOAPAction": f'"{soap_action(operation)}"',
+            },
         )
         response = connection.getresponse()
         return response.status, response.read()
@@ -275,7 +310,9 @@ def post(port: int, operation: str, body: str) -> tuple[int, bytes]:
 
 def _result(answer: bytes, operation: str) -> etree._Element:
     root = etree.fromstring(answer)
-    result = root.find(f"{{{SOAP11}}}Body/{{{ECOLLECT}}}{operation}Response/{{{ECOLLECT}}}{operation}Result")
+    result = root.find(
+        f"{{{SOAP11}}}Body/{{{ECOLLECT}}}{operation}Response/{{{ECOLLECT}}}{operation}Result"
+    )
     if result is None:
         raise BenchError(f"no {operation}Result in {answer[:400]!r}")
     return result
@@ -338,7 +375,8 @@ def verify_create(server: Server, base: str, samples: int, tag: str) -> None:
         with psycopg.connect(libpq_dsn(base, server.schema)) as connection:
             row = connection.execute(
                 "SELECT t.state, array_agg(r.value ORDER BY r.position),"
-                " (SELECT count(*) FROM transaction_state_history h WHERE h.ticket_id = t.ticket_id)"
+                " (SELECT count(*) FROM transaction_state_history h"
+                "  WHERE h.ticket_id = t.ticket_id)"
                 " FROM transactions t JOIN transaction_references r USING (ticket_id)"
                 " WHERE t.ticket_id = %s GROUP BY t.ticket_id, t.state",
                 (int(ticket),),
@@ -358,8 +396,11 @@ def ensure_wrk() -> str:
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("wrk not found: installing the Debian package", flush=True)
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
         wrk = shutil.which("wrk")
     if not wrk:
         raise BenchError("wrk is not installed (Debian: apt-get install wrk)")
@@ -367,22 +408,41 @@ def ensure_wrk() -> str:
 
 
 def run_wrk(
-    wrk: str, server: Server, op: str, duration: float, args: argparse.Namespace,
-    files: dict[str, Path], tag: str,
+    wrk: str,
+    server: Server,
+    op: str,
+    duration: float,
+    args: argparse.Namespace,
+    files: dict[str, Path],
+    tag: str,
 ) -> dict[str, Any]:
     operation = OPERATIONS[op]
     mode = "list" if op == "get" else "template"
     command = [
-        wrk, "-t", str(args.threads), "-c", str(args.connections), "-d", f"{duration:g}s",
-        "--timeout", "10s", "-s", str(BENCH / "soap.lua"), server.url,
-        "--", mode, str(files[op]), soap_action(operation), tag,
+        wrk,
+        "-t",
+        str(args.threads),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{duration:g}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "soap.lua"),
+        server.url,
+        "--",
+        mode,
+        str(files[op]),
+        soap_action(operation),
+        tag,
     ]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
-    line = next(
-        (x for x in completed.stdout.splitlines() if x.startswith("BENCH_JSON ")), None
-    )
+    line = next((x for x in completed.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if completed.returncode != 0 or line is None:
-        raise BenchError(f"wrk failed ({completed.returncode}): {completed.stdout}{completed.stderr}")
+        raise BenchError(
+            f"wrk failed ({completed.returncode}): {completed.stdout}{completed.stderr}"
+        )
     figures = json.loads(line.removeprefix("BENCH_JSON "))
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     figures["command"] = " ".join(command)
@@ -390,14 +450,21 @@ def run_wrk(
 
 
 def measure(
-    wrk: str, server: Server, op: str, args: argparse.Namespace, files: dict[str, Path],
-    run_tag: str, py_spy: str | None = None,
+    wrk: str,
+    server: Server,
+    op: str,
+    args: argparse.Namespace,
+    files: dict[str, Path],
+    run_tag: str,
+    py_spy: str | None = None,
 ) -> dict[str, Any]:
     if args.warmup > 0:
         warm = run_wrk(wrk, server, op, args.warmup, args, files, f"{run_tag}w{server.name[0]}")
         if warm["failed"] or warm["requests"] == 0:
-            raise BenchError(f"{server.name} {op} warm-up: {warm['failed']} bad answers, "
-                             f"first: {warm['first_failure']}")
+            raise BenchError(
+                f"{server.name} {op} warm-up: {warm['failed']} bad answers, "
+                f"first: {warm['first_failure']}"
+            )
     recorders, profiles = [], []
     if py_spy:
         for pid in server.worker_pids():
@@ -460,25 +527,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8, help="wrk -c")
     parser.add_argument("--threads", type=int, default=1, help="wrk -t")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, both")
-    parser.add_argument("--transactions", type=int, default=300,
-                        help="payments created first; getTransactionInformation cycles them")
+    parser.add_argument(
+        "--transactions",
+        type=int,
+        default=300,
+        help="payments created first; getTransactionInformation cycles them",
+    )
     parser.add_argument("--ops", default="get,create", help="get,create (which operations)")
     parser.add_argument("--servers", default="gateway,baseline")
-    parser.add_argument("--samples", type=int, default=10,
-                        help="answers per server and operation read in full before the load")
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=10,
+        help="answers per server and operation read in full before the load",
+    )
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"),
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
+        ),
     )
-    parser.add_argument("--gateway-log-level", default="INFO",
-                        help="GATEWAY_LOG_LEVEL of the gateway under test (its default: INFO)")
+    parser.add_argument(
+        "--gateway-log-level",
+        default="INFO",
+        help="GATEWAY_LOG_LEVEL of the gateway under test (its default: INFO)",
+    )
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="repeat each case; the servers alternate who goes first; the "
-                             "median round is reported")
-    parser.add_argument("--py-spy", action="store_true",
-                        help="sample the workers with py-spy during the measured runs "
-                             "(perturbs the figures: profile, do not report them)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="repeat each case; the servers alternate who goes first; the median round is reported",
+    )
+    parser.add_argument(
+        "--py-spy",
+        action="store_true",
+        help="sample the workers with py-spy during the measured runs "
+        "(perturbs the figures: profile, do not report them)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the schemas")
     args = parser.parse_args(argv)
     ops = [op.strip() for op in args.ops.split(",") if op.strip()]
@@ -515,8 +601,11 @@ def main(argv: list[str] | None = None) -> int:
             server.start()
         for server in servers.values():
             server.wait_ready(tickets[0])
-            print(f"{server.name}: {server.url} (pid {server.process.pid}, "  # type: ignore[union-attr]
-                  f"schema {server.schema})", flush=True)
+            print(
+                f"{server.name}: {server.url} (pid {server.process.pid}, "  # type: ignore[union-attr]
+                f"schema {server.schema})",
+                flush=True,
+            )
             if "get" in ops:
                 verify_get(server, tickets, args.samples)
             if "create" in ops:
@@ -527,7 +616,12 @@ def main(argv: list[str] | None = None) -> int:
             found = {name: shape(s.samples[op], OPERATIONS[op]) for name, s in servers.items()}
             sizes = {name: len(s.samples[op]) for name, s in servers.items()}
             same = len({tuple(v) for v in found.values()}) == 1
-            shapes[op] = {"elements": found, "bytes": sizes, "same_shape": same}
+            shapes[op] = {
+                "elements": found,
+                "bytes": sizes,
+                "same_shape": same,
+                "samples": {name: s.samples[op].decode("utf-8") for name, s in servers.items()},
+            }
             if not same:
                 print(f"WARNING: {OPERATIONS[op]} answers differ in shape: {found}", flush=True)
 
@@ -539,25 +633,33 @@ def main(argv: list[str] | None = None) -> int:
                 if number % 2:
                     order.reverse()
                 for name, server in order:
-                    print(f"measuring {OPERATIONS[op]} on {name}: {args.warmup:g}s warm-up + "
-                          f"{args.duration:g}s ...", flush=True)
+                    print(
+                        f"measuring {OPERATIONS[op]} on {name}: {args.warmup:g}s warm-up + "
+                        f"{args.duration:g}s ...",
+                        flush=True,
+                    )
                     figures = measure(wrk, server, op, args, files, f"{run_tag}r{number}", py_spy)
                     figures["response_bytes"] = len(server.samples[op])
                     rounds[name].append(figures)
             results[op] = {name: median_round(rounds[name]) for name in servers}
-        rows = {name: count_transactions(args.database_url, s.schema) for name, s in servers.items()}
+        rows = {
+            name: count_transactions(args.database_url, s.schema) for name, s in servers.items()
+        }
         if "create" in results:
             for name, figures in results["create"].items():
                 if rows[name] < args.transactions + figures["requests"]:
-                    raise BenchError(f"{name}: {rows[name]} rows stored, fewer than the "
-                                     f"{figures['requests']} SUCCESS answers + seed")
+                    raise BenchError(
+                        f"{name}: {rows[name]} rows stored, fewer than the "
+                        f"{figures['requests']} SUCCESS answers + seed"
+                    )
 
         report = table(results)
         print()
         print(report)
         ratios = {
             op: round(by["gateway"]["rps"] / by["baseline"]["rps"], 3)
-            for op, by in results.items() if {"gateway", "baseline"} <= by.keys()
+            for op, by in results.items()
+            if {"gateway", "baseline"} <= by.keys()
         }
         if ratios:
             print("\nratio = gateway req/s / baseline req/s (target >= 0.5)")
@@ -568,14 +670,21 @@ def main(argv: list[str] | None = None) -> int:
                     print(pyspy.render(f"py-spy {name} {OPERATIONS[op]}", figures["py_spy"]))
         document = {
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "host": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                     "machine": platform.platform()},
+            "host": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "machine": platform.platform(),
+            },
             "settings": {
-                "duration_s": args.duration, "warmup_s": args.warmup,
-                "wrk": f"-t{args.threads} -c{args.connections}", "workers": args.workers,
-                "transactions": args.transactions, "path": PATH,
+                "duration_s": args.duration,
+                "warmup_s": args.warmup,
+                "wrk": f"-t{args.threads} -c{args.connections}",
+                "workers": args.workers,
+                "transactions": args.transactions,
+                "path": PATH,
                 "get_tickets": "round-robin over the seeded payments",
-                "gateway_log_level": args.gateway_log_level, "rounds": args.rounds,
+                "gateway_log_level": args.gateway_log_level,
+                "rounds": args.rounds,
                 "py_spy": args.py_spy,
             },
             "command": " ".join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])]),

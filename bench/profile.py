@@ -113,13 +113,19 @@ def timed(app: Wsgi, op: str, items: list[bytes]) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.profile", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--requests", type=int, default=2000, help="per operation and app")
     parser.add_argument("--ops", default="get,create")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--transactions", type=int, default=300)
-    parser.add_argument("--database-url", default=os.environ.get(
-        "BENCH_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
+        ),
+    )
     parser.add_argument("--gateway-log-level", default="INFO")
     parser.add_argument("--output", type=Path, default=harness.BENCH / "results" / "profile")
     args = parser.parse_args(argv)
@@ -143,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
 
         settings = Settings(
             database_url=harness.sqlalchemy_url(args.database_url, schemas["gateway"]),
-            public_url="http://127.0.0.1:8000", log_level=args.gateway_log_level,
+            public_url="http://127.0.0.1:8000",
+            log_level=args.gateway_log_level,
         )
         stderr, sys.stderr = sys.stderr, log  # the gateway's JSON logs go to a file, as in gunicorn
         try:
@@ -184,8 +191,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'':9}{'wall µs':>9}{'CPU µs':>9}  (per request; CPU = this Python process)")
             print(f"gateway  {gateway_us[0]:9.0f}{gateway_us[1]:9.0f}")
             print(f"baseline {baseline_us[0]:9.0f}{baseline_us[1]:9.0f}")
-            print(f"ratio    {baseline_us[0] / gateway_us[0]:9.2f}{baseline_us[1] / gateway_us[1]:9.2f}"
-                  "  (baseline / gateway)")
+            print(
+                f"ratio    {baseline_us[0] / gateway_us[0]:9.2f}"
+                f"{baseline_us[1] / gateway_us[1]:9.2f}"
+                "  (baseline / gateway)"
+            )
             print(f"\nSQL statements per gateway request: {sum(per_request.values()):.1f}")
             for text, n in sorted(per_request.items(), key=lambda kv: -kv[1]):
                 print(f"  {n:4.1f}  {text}")

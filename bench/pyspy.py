@@ -51,7 +51,11 @@ PHASES = (
     ("  Spyne read (from_element)", "from_element", "gateway/soap/protocol.py"),
     ("  Spyne write (to_parent)", "to_parent", "gateway/soap/protocol.py"),
     ("use case (gateway/usecases/payments.py)", None, "gateway/usecases/payments.py"),
-    ("  SQLAlchemy engine.connect (pool checkout + pre-ping)", "connect", "sqlalchemy/engine/base.py"),
+    (
+        "  SQLAlchemy engine.connect (pool checkout + pre-ping)",
+        "connect",
+        "sqlalchemy/engine/base.py",
+    ),
     ("  pre-ping (SELECT 1 per checkout)", "_do_ping_w_event", "sqlalchemy/engine/default.py"),
     ("  queries.transaction_info (3 Core SELECTs)", "transaction_info", "gateway/store/queries.py"),
     ("  catalog: entity()", "entity", "gateway/store/repository.py"),
@@ -81,11 +85,23 @@ def find_py_spy(install: bool) -> str | None:
 def record(py_spy: str, pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
-            py_spy, "record", "--pid", str(pid), "--duration", str(max(1, int(seconds))),
-            "--rate", "200", "--format", "raw", "--full-filenames", "--nonblocking",
-            "--output", str(output),
+            py_spy,
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(max(1, int(seconds))),
+            "--rate",
+            "200",
+            "--format",
+            "raw",
+            "--full-filenames",
+            "--nonblocking",
+            "--output",
+            str(output),
         ],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -135,6 +151,10 @@ def summarize(paths: list[Path], top: int = 20) -> dict[str, object]:
             own[package(frames[-1][1])] += count
             seen: set[str] = set()
             for function, filename in frames:
+                if package(filename) == "gunicorn" or filename.endswith(
+                    ("cli.py", "/gunicorn", "/ecollect-gateway")
+                ):
+                    continue  # the server loop is on every stack; the request path is the story
                 key = f"{_short(filename)}:{function}"
                 if key not in seen:
                     seen.add(key)
@@ -144,7 +164,9 @@ def summarize(paths: list[Path], top: int = 20) -> dict[str, object]:
                 phases[PHASES[0][0]] += count
             for label, function, fragment in PHASES[1:]:
                 if any(
-                    (function is None or fn == function) and fragment in f for fn, f in frames
+                    (function is None or fn == function or fn.endswith("." + function))
+                    and fragment in f
+                    for fn, f in frames
                 ):
                     phases[label] += count
     if total == 0:

@@ -73,7 +73,8 @@ class AsmxXml(XmlDocument):
         self._to_unicode_handlers[DateTime] = lambda cls, value, *a, **k: wire.datetime_to_wire(
             value
         )
-        # Compiled once per model class (and namespace, for writing); see `prepare`.
+        # Compiled once per model class (per element name and namespace, for writing); the
+        # endpoint compiles them all at start-up (`prepare_reading`, `prepare_writing`).
         self._readers: dict[type, Reader] = {}
         self._emitters: dict[tuple[type, str, str | None], Emit] = {}
 
@@ -237,12 +238,13 @@ class AsmxXml(XmlDocument):
 
             def emit_text(out: list[str], value: Any) -> None:
                 text = value if isinstance(value, str) else str(value)
-                if text:
-                    out.append(open_tag)
-                    out.append(_escape(text))
-                    out.append(close_tag)
-                else:
+                if not text:
                     out.append(empty_tag)
+                    return
+                # Codes, numbers and most names are alphanumeric: nothing to look for.
+                out.append(open_tag)
+                out.append(text if text.isalnum() else _escape(text))
+                out.append(close_tag)
 
             return emit_text
         if issubclass(cls, ModelBase):

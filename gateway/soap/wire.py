@@ -49,8 +49,8 @@ MIN_DATETIME = datetime(1, 1, 1)
 # characters XmlConvert rejects, such as a no-break space.
 _XML_WS = " \t\r\n"
 # xs:decimal lexical space: no exponent, no "NaN"/"Infinity", no digit separators.
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 # Characters XML 1.0 cannot carry at all (lxml refuses them; a client parser would too).
 _XML_CHARS = "\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
 _NOT_XML = re.compile(f"[^{_XML_CHARS}]")

@@ -22,6 +22,11 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from werkzeug.test import Client
 
+from gateway.seed import seed_demo
+from gateway.settings import Settings
+from gateway.store.db import init_db
+from gateway.web.app import GatewayApp, create_app
+
 NS = "http://www.avisortech.com/eCollectWebservices"
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -52,6 +57,24 @@ def asmx(prefix: str = "app_express", version: int = 3) -> str:
 def unique_id() -> str:
     """A fresh identification number, so no two tests share a payer."""
     return str(uuid.uuid4().int)[:10]
+
+
+def gateway_settings(database: Path, **overrides: Any) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{database}",
+        public_url=f"http://{HOST}",
+        # A prefix that is not a default one, to prove prefixes come from configuration.
+        variants={"app_express": "B", "p_express": "A", "d_express": "A", "ecollectexpress": "A"},
+        **overrides,
+    )
+
+
+def seeded_app(database: Path, **overrides: Any) -> GatewayApp:
+    """`ecollect-gateway db init` + `seed demo` on a SQLite file, then the web app."""
+    settings = gateway_settings(database, **overrides)
+    init_db(settings)
+    seed_demo(settings)
+    return create_app(settings)
 
 
 # -- envelopes ---------------------------------------------------------------------------------

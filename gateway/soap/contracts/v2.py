@@ -23,6 +23,7 @@ from gateway.soap.contracts.shared import (
     repeated,
 )
 from gateway.soap.ns import ECOLLECT
+from gateway.soap.operations import Call
 
 
 class GetTransactionInformationResponseType(ComplexModel):
@@ -65,9 +66,9 @@ class EcollectWebservicesV2(ServiceBase):
     """Operations in portType order; each one translates and delegates (`operations`)."""
 
     @rpc(GetTransactionInformationType, _returns=GetTransactionInformationResponseType)
-    def getTransactionInformation(ctx: Any, request: Any) -> Any:  # noqa: N802
+    def getTransactionInformation(ctx: Call, request: Any) -> Any:  # noqa: N802
         return operations.get_transaction_information(ctx, request)
 
     @rpc(CreateTransactionType, _returns=CreateTransactionResponseType)
-    def createTransactionPayment(ctx: Any, request: Any) -> Any:  # noqa: N802
+    def createTransactionPayment(ctx: Call, request: Any) -> Any:  # noqa: N802
         return operations.create_transaction_payment(ctx, request)

@@ -27,6 +27,7 @@ from gateway.soap.contracts.shared import (
     repeated,
 )
 from gateway.soap.ns import ECOLLECT
+from gateway.soap.operations import Call
 
 
 class GetTransactionInformationResponseType(ComplexModel):
@@ -73,17 +74,17 @@ class EcollectWebservicesV3A(ServiceBase):
     """Operations in portType order; each one translates and delegates (`operations`)."""
 
     @rpc(GetTransactionInformationType, _returns=GetTransactionInformationResponseType)
-    def getTransactionInformation(ctx: Any, request: Any) -> Any:  # noqa: N802
+    def getTransactionInformation(ctx: Call, request: Any) -> Any:  # noqa: N802
         return operations.get_transaction_information(ctx, request)
 
     @rpc(GetBankListType, _returns=ArrayOfGetBankListResponseType)
-    def getBankList(ctx: Any, request: Any) -> Any:  # noqa: N802
+    def getBankList(ctx: Call, request: Any) -> Any:  # noqa: N802
         return operations.get_bank_list(ctx, request)
 
     @rpc(CreateTransactionType, _returns=CreateTransactionResponseType)
-    def createTransactionPayment(ctx: Any, request: Any) -> Any:  # noqa: N802
+    def createTransactionPayment(ctx: Call, request: Any) -> Any:  # noqa: N802
         return operations.create_transaction_payment(ctx, request)
 
     @rpc(CreateTransactionType, _returns=GetTransactionInformationResponseType)
-    def processTransactionPayment(ctx: Any, request: Any) -> Any:  # noqa: N802
+    def processTransactionPayment(ctx: Call, request: Any) -> Any:  # noqa: N802
         return operations.process_transaction_payment(ctx, request)
