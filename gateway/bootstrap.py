@@ -31,7 +31,7 @@ class Container:
 def build(settings: Settings, clock: Clock | None = None) -> Container:
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
-    uow = unit_of_work_factory(engine)
+    uow = unit_of_work_factory(engine, settings.catalog_cache_seconds)
     return Container(
         settings=settings,
         engine=engine,

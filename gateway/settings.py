@@ -54,6 +54,8 @@ class Settings:
     max_xml_depth: int = 64
     #: Minutes an eCollectUrl stays usable when the service sets no expiry in days.
     session_minutes: int = 60
+    #: Seconds a process keeps entities, services and banks it read (0: always read).
+    catalog_cache_seconds: float = 30.0
     #: Log level of the structlog JSON logs.
     log_level: str = "INFO"
 
@@ -71,5 +73,8 @@ class Settings:
             ),
             max_xml_depth=int(env.get("GATEWAY_MAX_XML_DEPTH") or defaults.max_xml_depth),
             session_minutes=int(env.get("GATEWAY_SESSION_MINUTES") or defaults.session_minutes),
+            catalog_cache_seconds=float(
+                env.get("GATEWAY_CATALOG_CACHE_SECONDS") or defaults.catalog_cache_seconds
+            ),
             log_level=(env.get("GATEWAY_LOG_LEVEL") or defaults.log_level).upper(),
         )

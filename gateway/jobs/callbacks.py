@@ -54,7 +54,7 @@ def deliver_due(
 ) -> int:
     """One pass; returns how many callbacks it tried."""
     with uow_factory() as uow:
-        due = uow.transactions.due_callbacks(clock.now(), batch)
+        due = uow.callbacks.due(clock.now(), batch)
         for callback in due:
             _attempt(uow, callback, clock, send, jitter)
         uow.commit()

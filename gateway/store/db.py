@@ -29,7 +29,9 @@ def make_engine(database_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # No pre-ping: it costs a round trip on every checkout. Dropped connections are detected
+    # when used (SQLAlchemy then empties the pool) and the read path retries once.
+    return create_engine(url, pool_size=5, max_overflow=5, pool_recycle=1800)
 
 
 def init_db(settings: Settings) -> None:

@@ -191,14 +191,6 @@ class TransactionRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    references: Mapped[list[TransactionReferenceRow]] = relationship(
-        order_by="TransactionReferenceRow.position", cascade="all, delete-orphan", lazy="selectin"
-    )
-    history: Mapped[list[StateHistoryRow]] = relationship(
-        order_by="StateHistoryRow.id", cascade="all", lazy="selectin"
-    )
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class TransactionReferenceRow(Base):

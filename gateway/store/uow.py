@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -9,20 +10,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.domain.errors import InvalidReference
-from gateway.store.repository import CatalogRepository, TransactionRepository
+from gateway.store.catalog import CatalogCache, CatalogRepository
+from gateway.store.transactions import CallbackRepository, TransactionRepository
 
 
 class UnitOfWork:
     catalog: CatalogRepository
     transactions: TransactionRepository
+    callbacks: CallbackRepository
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], cache: CatalogCache) -> None:
         self._session_factory = session_factory
+        self._cache = cache
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
-        self.catalog = CatalogRepository(self.session)
+        self.catalog = CatalogRepository(self.session, self._cache)
         self.transactions = TransactionRepository(self.session)
+        self.callbacks = CallbackRepository(self.session)
         return self
 
     def __exit__(
@@ -41,6 +46,7 @@ class UnitOfWork:
         self.session.commit()
 
 
-def unit_of_work_factory(engine: Engine):  # type: ignore[no-untyped-def]
+def unit_of_work_factory(engine: Engine, cache_seconds: float = 0) -> Callable[[], UnitOfWork]:
     factory = sessionmaker(engine, expire_on_commit=False)
-    return lambda: UnitOfWork(factory)
+    cache = CatalogCache(cache_seconds)
+    return lambda: UnitOfWork(factory, cache)

@@ -15,6 +15,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from gateway.clock import Clock, bogota_date, bogota_day_bounds
 from gateway.domain.cards import BRAND_CODES, parse_card
@@ -41,7 +42,7 @@ from gateway.domain.transactions import (
     TranState,
 )
 from gateway.settings import Settings
-from gateway.store.queries import transaction_info
+from gateway.store.queries import information_statement, transaction_info
 from gateway.store.uow import UnitOfWork
 from gateway.usecases.commands import (
     AdditionalInfo,
@@ -84,6 +85,7 @@ class Payments:
         self._settings = settings
         self._new_token = token_factory
         self._new_trazability = trazability_factory
+        self._information_statement = information_statement(engine.dialect.name)
 
     # --- createTransactionPayment ------------------------------------------------------------
 
@@ -310,8 +312,7 @@ class Payments:
 
     def _information(self, entity_code: str, ticket_id: int | None) -> TransactionInfo:
         assert ticket_id is not None
-        with self._engine.connect() as connection:
-            row = transaction_info(connection, ticket_id)
+        row = self._read_information(ticket_id)
         # Another merchant's ticket is "not found": TicketIds are sequential, so guessable.
         if row is None or row["entity_code"] != entity_code:
             raise TicketNotFound(f"ticket {ticket_id} not found for entity {entity_code!r}")
@@ -340,6 +341,18 @@ class Payments:
             ),
             srv_code=row["srv_code"],
         )
+
+    def _read_information(self, ticket_id: int) -> dict[str, Any] | None:
+        """One statement; a connection the database dropped (a restart, a failover) is retried
+        once on a fresh one, so the pool needs no ping before every checkout."""
+        for attempt in (1, 2):
+            try:
+                with self._engine.connect() as connection:
+                    return transaction_info(connection, self._information_statement, ticket_id)
+            except DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     # --- getBankList -------------------------------------------------------------------------
 

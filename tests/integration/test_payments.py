@@ -200,6 +200,20 @@ class TestGetTransactionInformation:
         assert got.bank_process_date is None and got.payment_system == ""
         assert got.references == sent and got.invoice == "F-1"
 
+    def test_each_ticket_reads_its_own_references_and_retries(self, container):
+        rules = (dataclasses.replace(DEMO_SERVICES[0].references[0], double_payment_control=True),)
+        put_service(container, references=rules)
+        first = create(container, srv_code="2001", references=("111111", "A"))
+        other = create(container, srv_code="2001", references=("222222", "B", "b@x.co", "4"))
+        container.sandbox.force_outcome(int(first.ticket_id), TranState.FAILED)
+        retry = create(container, srv_code="2001", references=("111111", "C"))
+        got = {t: info(container, t) for t in (first.ticket_id, other.ticket_id, retry.ticket_id)}
+        assert got[first.ticket_id].references == ("111111", "A")
+        assert got[other.ticket_id].references == ("222222", "B", "b@x.co", "4")
+        assert got[retry.ticket_id].references == ("111111", "C")
+        assert [r.ticket_id for r in got[first.ticket_id].retries] == [retry.ticket_id]
+        assert got[other.ticket_id].retries == () and got[retry.ticket_id].retries == ()
+
     def test_after_the_bank_answers_it_shows_what_the_bank_reported(self, container, clock):
         result = create(container, payment_system="0", fi_code="1007")
         container.sandbox.force_outcome(int(result.ticket_id), TranState.OK)
