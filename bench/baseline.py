@@ -4,9 +4,9 @@ A bare WSGI callable, no framework, no ORM, no SOAP engine:
 
 * parse the SOAP 1.1 request with lxml (a parser hardened like the gateway's: no DTD
   entities, no network, comments dropped);
-* `getTransactionInformation`: the same three indexed reads as `gateway/store/queries.py`
-  (the transaction row, its references by position, its retries by ticket), with psycopg 3
-  on one connection per worker, in one short read transaction;
+* `getTransactionInformation`: the same single statement as `gateway/store/queries.py` (the
+  transaction row with its references and retries aggregated as JSON by correlated
+  subqueries), with psycopg 3 on one connection per worker, in one short read transaction;
 * `createTransactionPayment`: the same writes as the gateway's unit of work (one
   `transactions` row whose TicketId comes from `transactions_ticket_id_seq`, its
   `transaction_references` rows and a `transaction_state_history` row) in one database
@@ -56,15 +56,15 @@ _Q = f"{{{ECOLLECT}}}"
 _NSMAP_ENV = {"soap": SOAP11, "xsi": XSI, "xsd": XSD}
 
 _INFO = (
-    "SELECT ticket_id, entity_code, srv_code, trazability_code, state, trans_value,"
-    " trans_vat_value, pay_currency, currency_rate, bank_process_date, fi_code, fi_name,"
-    " payment_system, invoice, auth_references, extras, retry_of"
-    " FROM transactions WHERE ticket_id = %s"
+    "SELECT t.ticket_id, t.entity_code, t.srv_code, t.trazability_code, t.state, t.trans_value,"
+    " t.trans_vat_value, t.pay_currency, t.currency_rate, t.bank_process_date, t.fi_code,"
+    " t.fi_name, t.payment_system, t.invoice, t.auth_references, t.extras,"
+    " (SELECT json_agg(r.value ORDER BY r.position) FROM transaction_references r"
+    "  WHERE r.ticket_id = t.ticket_id),"
+    " (SELECT json_agg(json_build_array(x.ticket_id, x.state) ORDER BY x.ticket_id)"
+    "  FROM transactions x WHERE x.retry_of = t.ticket_id)"
+    " FROM transactions t WHERE t.ticket_id = %s"
 )
-_REFERENCES = (
-    "SELECT position, value FROM transaction_references WHERE ticket_id = %s ORDER BY position"
-)
-_RETRIES = "SELECT ticket_id, state FROM transactions WHERE retry_of = %s ORDER BY ticket_id"
 
 _INSERT = (
     "INSERT INTO transactions (ticket_id, entity_code, srv_code, trans_value, trans_vat_value,"
@@ -148,10 +148,7 @@ def get_transaction_information(request: etree._Element) -> bytes:
                 cursor.execute(_INFO, (int(ticket),))
                 row = cursor.fetchone()
                 if row is not None:
-                    cursor.execute(_REFERENCES, (int(ticket),))
-                    references = [value for _position, value in cursor.fetchall()]
-                    cursor.execute(_RETRIES, (int(ticket),))
-                    retries = cursor.fetchall()
+                    references, retries = row[16] or [], row[17] or []
             connection.commit()
         except BaseException:
             connection.rollback()
@@ -191,7 +188,8 @@ def get_transaction_information(request: etree._Element) -> bytes:
         _invoice,
         _auth,
         _extras,
-        _retry_of,
+        _references,
+        _retries,
     ) = row
     processed_text = processed.astimezone(BOGOTA).date().isoformat() if processed else "0001-01-01"
     for name, text in (
