@@ -19,6 +19,13 @@ def service_urls(base_url: str, settings: Settings) -> list[str]:
     ]
 
 
+def _shown(database_url: str) -> str:
+    """The database URL as it may appear in logs: without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(database_url).render_as_string(hide_password=True)
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -40,7 +47,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             return create_app(settings)  # in each worker: no engine crosses a fork
 
     base = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '') else args.host}:{args.port}"
-    print(f"ecollect-gateway listening on {base} (database {settings.database_url})")
+    print(f"ecollect-gateway listening on {base} (database {_shown(settings.database_url)})")
     for url in service_urls(settings.public_url, settings):
         print(f"  {url}")
     if settings.sandbox:
@@ -112,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(postgresql_ddl())
             return 0
         init_db(settings)
-        print(f"database ready: {settings.database_url}")
+        print(f"database ready: {_shown(settings.database_url)}")
         return 0
     from gateway.seed import seed_demo
 

@@ -87,7 +87,12 @@ class ReferenceRule:
     double_payment_control: bool = False
 
     def normalize(self, position: int, raw: str) -> str:
-        """The value stored for what the merchant sent at `position`, or InvalidReference."""
+        """The value stored for what the merchant sent at `position`, or InvalidReference.
+
+        Rules judge the value without surrounding blanks, but what is stored (and echoed back
+        by getTransactionInformation) is what was sent: clients compare it with their own.
+        Only the configured transformations (constant value, upper case) change it.
+        """
         value = raw.strip()
         if self.type is ReferenceType.CONSTANT and self.constant_value is not None:
             if value and value != self.constant_value:
@@ -96,7 +101,7 @@ class ReferenceRule:
         if not value:
             if self.required:
                 raise InvalidReference(f"reference {position + 1} ({self.title}) is required")
-            return value
+            return raw
         if len(value) > MAX_REFERENCE_LENGTH:
             raise InvalidReference(f"reference {position + 1} ({self.title}) is too long")
         if self.length is not None and not self.length.accepts(value):
@@ -105,7 +110,7 @@ class ReferenceRule:
             raise InvalidReference(
                 f"reference {position + 1} ({self.title}) is not a valid {self.type.value.lower()}"
             )
-        return value.upper() if self.uppercase else value
+        return raw.upper() if self.uppercase else raw
 
 
 def _type_accepts(kind: ReferenceType, value: str) -> bool:
@@ -158,7 +163,7 @@ def double_payment_key(rules: tuple[ReferenceRule, ...], refs: tuple[str, ...]) 
     parts = []
     for position, rule in enumerate(rules[:DOUBLE_PAYMENT_POSITIONS]):
         if rule.double_payment_control:
-            parts.append(refs[position] if position < len(refs) else "")
+            parts.append(refs[position].strip() if position < len(refs) else "")
     if not any(parts):
         return None
     return "\x1f".join(parts)

@@ -196,7 +196,7 @@ class Payments:
 
         key = double_payment_key(service.references, references)
         retry_of = self._check_double_payment(uow, service, key)
-        payer = references[0] if references else None
+        payer = references[0].strip() if references else None
         self._check_daily_limits(uow, service, payer, value, system, now)
 
         expiry = (

@@ -42,3 +42,11 @@ def test_extra_prefixes_come_from_the_environment():
     assert settings.variants["d_ecollectexpress"] == "B"
     assert settings.variants["app_express"] == "B" and settings.sandbox is True
     assert Settings.from_env({"GATEWAY_SANDBOX": "false"}).sandbox is False
+
+
+def test_the_database_password_never_reaches_the_output():
+    from gateway.cli import _shown
+
+    assert _shown("postgresql+psycopg://app:s3cret@db:5432/gw") == (
+        "postgresql+psycopg://app:***@db:5432/gw"
+    )

@@ -55,6 +55,11 @@ def test_references_keep_count_and_order_and_extra_entries_as_sent():
     assert normalize_references(RULES, sent) == ("123456", "ORD-9", "", "extra 4", "", "16th")
 
 
+def test_references_are_judged_trimmed_but_kept_as_sent():
+    assert normalize_references(RULES, ("123456 ", " ord-9")) == ("123456 ", " ORD-9")
+    assert double_payment_key(RULES, ("123456 ", " ORD-9")) == "123456\x1fORD-9"
+
+
 def test_a_missing_first_reference_is_refused():
     with pytest.raises(InvalidReference):
         normalize_references(RULES, ())
