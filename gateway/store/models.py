@@ -192,7 +192,6 @@ class TransactionRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
-
 class TransactionReferenceRow(Base):
     __tablename__ = "transaction_references"
     __table_args__ = (Index("ix_transaction_references_value", "value"),)

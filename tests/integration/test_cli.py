@@ -15,8 +15,9 @@ def test_db_init_and_seed_demo_are_idempotent(database_url, monkeypatch, capsys)
     engine = create_engine(database_url)
     with engine.connect() as connection:
         services = connection.execute(
-            select(ServiceRow.code, ServiceRow.value, ServiceRow.open_value)
-            .order_by(ServiceRow.code)
+            select(ServiceRow.code, ServiceRow.value, ServiceRow.open_value).order_by(
+                ServiceRow.code
+            )
         ).all()
         references = connection.scalar(select(func.count()).select_from(ServiceReferenceRow))
         banks = connection.scalar(select(func.count()).select_from(FinancialInstitutionRow))
