@@ -12,6 +12,7 @@ last-resort handler so that no stack trace ever reaches a client.
 from __future__ import annotations
 
 import io
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -55,14 +56,30 @@ class GatewayApp:
         self.urls = Map(rules, strict_slashes=False)
 
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
         request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        answered: list[str] = []
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             headers.append(("X-Request-Id", request_id))
+            answered.append(status)
             return start_response(status, headers, exc_info)
 
+        try:
+            return self._handle(environ, start)
+        finally:
+            # One access line per request, on the same request id as everything it logged.
+            log.info(
+                "request",
+                method=environ.get("REQUEST_METHOD"),
+                path=environ.get("PATH_INFO"),
+                status=int(answered[-1][:3]) if answered else None,
+                ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+
+    def _handle(self, environ: WSGIEnviron, start: StartResponse) -> Iterable[bytes]:
         try:
             too_large = self._buffer_body(environ)
             if too_large is not None:
