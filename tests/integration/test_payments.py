@@ -238,17 +238,18 @@ class TestGetTransactionInformation:
         )
 
 
+def process(container, **fields):
+    values = dict(entity_code="10001", srv_code="1002", references=REFS)
+    values.update(fields)
+    return container.payments.process_transaction(CreatePayment(**values))
+
+
+CARD = ("5500000000000004", "12/2030", "123", "2")
+
+
 class TestProcessTransactionPayment:
     def test_an_approved_test_card_is_final_and_masked(self, container):
-        got = container.payments.process_transaction(
-            CreatePayment(
-                entity_code="10001",
-                srv_code="1002",
-                references=REFS,
-                payment_system="1",
-                auth_references=("5500000000000004", "12/2030", "123", "2"),
-            )
-        )
+        got = process(container, payment_system="1", auth_references=CARD)
         assert (got.return_code.value, got.tran_state, got.bank_name) == (
             "SUCCESS",
             "OK",
@@ -258,40 +259,18 @@ class TestProcessTransactionPayment:
         assert got.trazability_code and got.bank_process_date is not None
 
     def test_a_declined_test_card_is_not_authorized(self, container):
-        got = container.payments.process_transaction(
-            CreatePayment(
-                entity_code="10001",
-                srv_code="1002",
-                references=REFS,
-                payment_system="1",
-                auth_references=("4000000000000002", "12/2030", "123"),
-            )
+        declined = ("4000000000000002", "12/2030", "123")
+        assert process(container, payment_system="1", auth_references=declined).tran_state == (
+            "NOT_AUTHORIZED"
         )
-        assert got.tran_state == "NOT_AUTHORIZED"
 
-    def test_bad_card_data_is_refused_and_nothing_is_kept(self, container):
-        got = container.payments.process_transaction(
-            CreatePayment(
-                entity_code="10001",
-                srv_code="1002",
-                references=REFS,
-                payment_system="1",
-                auth_references=("4111111111111112", "12/2030", "123"),
-            )
-        )
+    def test_bad_card_data_is_refused(self, container):
+        bad = ("4111111111111112", "12/2030", "123")
+        got = process(container, payment_system="1", auth_references=bad)
         assert got.return_code.value == "FAIL_INVALIDAUTHREF"
 
     def test_pse_goes_to_the_bank_and_answers_the_bank_url(self, container):
-        got = container.payments.process_transaction(
-            CreatePayment(
-                entity_code="10001",
-                srv_code="1001",
-                trans_value=Decimal(1000),
-                references=REFS,
-                payment_system="0",
-                fi_code="1051",
-            )
-        )
+        got = process(container, payment_system="0", fi_code="1051")
         assert (got.tran_state, got.bank_name) == ("BANK", "BANCO DAVIVIENDA")
         assert [
             (a.code, a.data.startswith("https://pagos.example.co/sandbox/pse/"))
@@ -299,23 +278,14 @@ class TestProcessTransactionPayment:
         ] == [("BANKURL", True)]
 
     def test_pse_without_a_bank_is_refused(self, container):
-        got = container.payments.process_transaction(
-            CreatePayment(
-                entity_code="10001",
-                srv_code="1001",
-                trans_value=Decimal(1000),
-                references=REFS,
-                payment_system="0",
-            )
-        )
-        assert got.return_code.value == "FAIL_INVALIDFICODE"
+        assert process(container, payment_system="0").return_code.value == "FAIL_INVALIDFICODE"
+
+    def test_without_a_payment_system_it_is_refused(self, container):
+        got = process(container, auth_references=CARD)
+        assert got.return_code.value == "FAIL_INVALIDPAYMENTSYSTEM"
 
     def test_cash_is_captured_with_a_coupon_number_in_invoice(self, container):
-        got = container.payments.process_transaction(
-            CreatePayment(
-                entity_code="10001", srv_code="1002", references=REFS, payment_system="100"
-            )
-        )
+        got = process(container, payment_system="100")
         assert got.tran_state == "CAPTURED"
         assert got.invoice.isdigit() and got.invoice.lstrip("0").startswith(got.ticket_id)
 
