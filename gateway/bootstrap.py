@@ -11,6 +11,7 @@ from gateway.clock import Clock, SystemClock
 from gateway.settings import Settings
 from gateway.store.db import make_engine
 from gateway.store.uow import UnitOfWork, unit_of_work_factory
+from gateway.usecases.checkout import Checkout
 from gateway.usecases.payments import Payments
 from gateway.usecases.sandbox import SandboxBank
 
@@ -22,6 +23,7 @@ class Container:
     clock: Clock
     uow: Callable[[], UnitOfWork]
     payments: Payments
+    checkout: Checkout
     sandbox: SandboxBank
 
     def close(self) -> None:
@@ -38,5 +40,6 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         clock=clock,
         uow=uow,
         payments=Payments(uow, engine, clock, settings),
+        checkout=Checkout(uow, clock, settings),
         sandbox=SandboxBank(uow, clock),
     )

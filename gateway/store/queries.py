@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Select, bindparam, func, select, type_coerce
+from sqlalchemy import JSON, Connection, Select, bindparam, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from gateway.store.models import TransactionReferenceRow, TransactionRow
@@ -73,12 +73,3 @@ def transaction_info(
     info["references"] = tuple(info["references"] or ())
     info["retries"] = tuple((str(ticket), state) for ticket, state in info["retries"] or ())
     return info
-
-
-_BY_TOKEN = select(_t.c.ticket_id, _t.c.state, _t.c.trans_value, _t.c.currency, _t.c.expires_at)
-
-
-def transaction_by_token(engine: Engine, token: str) -> dict[str, Any] | None:
-    with engine.connect() as connection:
-        row = connection.execute(_BY_TOKEN.where(_t.c.session_token == token)).mappings().first()
-    return None if row is None else dict(row)

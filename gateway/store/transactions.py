@@ -169,6 +169,9 @@ class TransactionRepository:
 
     # --- queries the rules need --------------------------------------------------------------
 
+    def ticket_for_session(self, token: str) -> int | None:
+        return self.session.scalar(select(_t.c.ticket_id).where(_t.c.session_token == token))
+
     def latest_with_key(self, entity_code: str, srv_code: str, key: str) -> Transaction | None:
         ticket_id = self.session.scalar(
             select(_t.c.ticket_id)

@@ -18,13 +18,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from gateway.clock import Clock, bogota_date, bogota_day_bounds
-from gateway.domain.cards import BRAND_CODES, parse_card
 from gateway.domain.errors import (
     BusinessRefusal,
     InvalidEntityCode,
     InvalidFICode,
     InvalidItems,
-    InvalidPaymentSystem,
     InvalidPolicy,
     InvalidReference,
     InvalidServiceCode,
@@ -39,7 +37,6 @@ from gateway.domain.transactions import (
     DOUBLE_PAYMENT_STATES,
     RETRYABLE_STATES,
     Transaction,
-    TranState,
 )
 from gateway.settings import Settings
 from gateway.store.queries import information_statement, transaction_info
@@ -53,11 +50,9 @@ from gateway.usecases.commands import (
     Retry,
     TransactionInfo,
 )
+from gateway.usecases.methods import bank_url, settle_method
 
 log = structlog.get_logger(__name__)
-
-#: AdditionalInfoArray code that carries the bank URL of a PSE payment (processTransaction).
-BANK_URL_INFO = "BANKURL"
 
 
 def new_session_token() -> str:
@@ -121,7 +116,15 @@ class Payments:
         try:
             with self._uow() as uow:
                 transaction = self._open(uow, command, "processTransactionPayment")
-                self._process(transaction, command)
+                settle_method(
+                    transaction,
+                    at=self._clock.now(),
+                    source="webservice:processTransactionPayment",
+                    auth_references=command.auth_references,
+                    bank_link=bank_url(
+                        self._settings.public_url, command.prefix, transaction.session_token
+                    ),
+                )
                 uow.transactions.save(transaction)
                 uow.commit()
         except BusinessRefusal as refusal:
@@ -134,41 +137,6 @@ class Payments:
             "payment.processed", ticket_id=transaction.ticket_id, state=transaction.state.value
         )
         return self._information(str(transaction.entity_code), transaction.ticket_id)
-
-    def _process(self, transaction: Transaction, command: CreatePayment) -> None:
-        now = self._clock.now()
-        system = transaction.payment_system
-        source = "webservice:processTransactionPayment"
-        if system is None:
-            raise InvalidPaymentSystem("processTransactionPayment needs a PaymentSystem")
-        if system.is_card:
-            card = parse_card(command.auth_references, bogota_date(now))
-            brand_code = BRAND_CODES[card.brand]
-            if transaction.fi_code and transaction.fi_code != brand_code:
-                raise InvalidFICode(f"FICode {transaction.fi_code} is not the card's brand")
-            transaction.choose(system, FinancialInstitution(system, brand_code, card.brand))
-            transaction.auth_references = card.stored_references()
-            transaction.record_bank_answer(
-                card.sandbox_answer(),
-                at=now,
-                source=source,
-                trazability_code=f"{secrets.randbelow(10**6):06d}",
-                bank_process_date=now,
-            )
-        elif system is PaymentSystem.PSE:
-            if not transaction.fi_code:
-                raise InvalidFICode("a PSE payment needs the payer's bank (FICode)")
-            transaction.move_to(TranState.BANK, at=now, source=source)
-            bank_url = f"{self._settings.public_url}/sandbox/pse/{transaction.session_token}"
-            transaction.extras["additional_info"] = [
-                *transaction.extras.get("additional_info", []),
-                {"code": BANK_URL_INFO, "data": bank_url},
-            ]
-        elif system is PaymentSystem.CASH:
-            transaction.move_to(TranState.CAPTURED, at=now, source=source)
-            transaction.invoice = coupon_number(transaction.ticket_id or 0)
-        else:
-            raise InvalidPaymentSystem(f"{system.name} cannot be processed directly")
 
     # --- shared creation path ----------------------------------------------------------------
 
@@ -372,13 +340,6 @@ class Payments:
             ReturnCode.SUCCESS,
             tuple(Bank(int(fi.payment_system.value), fi.code, fi.name) for fi in institutions),
         )
-
-
-def coupon_number(ticket_id: int) -> str:
-    """A cash coupon's number: the TicketId, zero-padded, with a mod-10 check digit."""
-    digits = f"{ticket_id:012d}"
-    weighted = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    return digits + str((10 - weighted % 10) % 10)
 
 
 def _text(value: str | None) -> str | None:

@@ -33,6 +33,17 @@ class SandboxBank:
         self._clock = clock
         self._new_trazability = trazability_factory
 
+    def answer_at_bank(self, token: str, target: TranState) -> Transaction:
+        """The payer decided at the sandbox bank page of a PSE payment (BANK or PENDING)."""
+        with self._uow() as uow:
+            ticket_id = uow.transactions.ticket_for_session(token)
+            transaction = uow.transactions.get(ticket_id) if ticket_id else None
+        if transaction is None or transaction.ticket_id is None:
+            raise TicketNotFound("no payment for this bank session")
+        if transaction.state not in (TranState.BANK, TranState.PENDING) or not target.bank_answered:
+            raise IllegalTransition(transaction.state.value, target.value)
+        return self.force_outcome(transaction.ticket_id, target)
+
     def force_outcome(self, ticket_id: int, target: TranState) -> Transaction:
         """Move a live payment to `target` as a bank would: through BANK for a PSE payment,
         with trazability code, bank name and process date. Raises TicketNotFound or

@@ -1,8 +1,8 @@
 """The WSGI shell that mounts every face of the gateway (Werkzeug).
 
     /<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx   the eCollect SOAP services
-    /<prefix>/secure/services.aspx?WsPm=<token>            the payer's entry page (eCollectUrl)
-    /sandbox/...                                           sandbox bank controls (sandbox mode)
+    /<prefix>/secure/services.aspx?WsPm=<token>            the payer's pages (eCollectUrl)
+    /sandbox/...                                           sandbox bank page and QA control
     /healthz                                               liveness and database check
 
 Around all of them: a request id on every log line and response, the request size limit, and a
@@ -43,7 +43,7 @@ class GatewayApp:
         self.soap = AsmxApp(container.payments, container.settings)
         rules = [
             Rule("/healthz", endpoint="health", methods=["GET", "HEAD"]),
-            Rule("/<prefix>/secure/services.aspx", endpoint="entry"),
+            Rule("/<prefix>/secure/services.aspx", endpoint="entry", methods=["GET", "POST"]),
         ]
         if self.settings.sandbox:
             rules.append(
@@ -53,6 +53,7 @@ class GatewayApp:
                     methods=["POST"],
                 )
             )
+            rules.append(Rule("/sandbox/pse/<token>", endpoint="bank", methods=["GET", "POST"]))
         self.urls = Map(rules, strict_slashes=False)
 
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
@@ -123,6 +124,8 @@ class GatewayApp:
             return self._health()
         if endpoint == "entry":
             return pages.entry_page(self.container, request, values["prefix"])
+        if endpoint == "bank":
+            return sandbox.bank_page(self.container, request, values["token"])
         return sandbox.force_outcome(self.container, request, values["ticket_id"])
 
     def _health(self) -> Response:

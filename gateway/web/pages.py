@@ -1,33 +1,99 @@
-"""The payer's entry page behind eCollectUrl (`…/<prefix>/secure/services.aspx?WsPm=…`)."""
+"""The payer's pages behind eCollectUrl (`…/<prefix>/secure/services.aspx?WsPm=<token>`).
+
+GET shows what the payment needs next (choose a method, go to the bank, the coupon, or the
+result); POST is the payer's choice, answered with a redirect back to GET (post/redirect/get),
+or to the bank for PSE.
+"""
 
 from __future__ import annotations
 
-from html import escape
-
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from gateway.bootstrap import Container
-from gateway.store.queries import transaction_by_token
+from gateway.domain.errors import BusinessRefusal, IllegalTransition
+from gateway.domain.payment_systems import PaymentSystem
+from gateway.domain.transactions import TranState
+from gateway.usecases.checkout import PaymentPage, SessionExpired, SessionNotFound
+from gateway.usecases.methods import bank_url
+from gateway.web.templating import render
 
-_PAGE = """<!doctype html>
-<html lang="es"><head><meta charset="utf-8"><title>{title}</title></head>
-<body><main><h1>{title}</h1>{body}</main></body></html>"""
+STATE_TEXT = {
+    TranState.OK: "Pago aprobado",
+    TranState.NOT_AUTHORIZED: "Pago rechazado por la entidad financiera",
+    TranState.FAILED: "El pago no se pudo procesar (falla técnica en la entidad)",
+    TranState.PENDING: "Pago pendiente de confirmación por la entidad financiera",
+    TranState.BANK: "Su pago está en proceso en su banco",
+    TranState.EXPIRED: "La sesión de pago expiró",
+}
+
+
+def _not_found() -> Response:
+    return render(
+        "message.html", 404, title="Enlace no válido", message="No hay un pago para este enlace."
+    )
+
+
+def _expired() -> Response:
+    return render(
+        "message.html", 410, title="Sesión expirada",
+        message="El tiempo para realizar este pago terminó. Solicite un nuevo pago al comercio.",
+    )  # fmt: skip
 
 
 def entry_page(container: Container, request: Request, prefix: str) -> Response:
     token = (request.args.get("WsPm") or "").strip()
-    row = transaction_by_token(container.engine, token) if token else None
-    if row is None:
-        return _page("Sesión no encontrada", "<p>El enlace de pago no es válido.</p>", 404)
-    if row["expires_at"] <= container.clock.now() and row["state"] == "CREATED":
-        return _page("Sesión expirada", "<p>El enlace de pago expiró.</p>", 410)
-    body = (
-        f"<dl><dt>Transacción</dt><dd>{row['ticket_id']}</dd>"
-        f"<dt>Valor</dt><dd>{escape(str(row['trans_value']))} {escape(row['currency'])}</dd>"
-        f"<dt>Estado</dt><dd>{escape(row['state'])}</dd></dl>"
-    )
-    return _page("Pago eCollect", body, 200)
+    try:
+        if request.method == "POST":
+            return _choose(container, request, prefix, token)
+        page = container.checkout.page(token)
+    except SessionNotFound:
+        return _not_found()
+    return _show(container, page, prefix)
 
 
-def _page(title: str, body: str, status: int) -> Response:
-    return Response(_PAGE.format(title=escape(title), body=body), status, mimetype="text/html")
+def _show(container: Container, page: PaymentPage, prefix: str, error: str = "") -> Response:
+    if page.expired and page.state in (TranState.CREATED, TranState.EXPIRED):
+        return _expired()
+    if page.state is TranState.CREATED:
+        return render(
+            "checkout.html", 400 if error else 200, page=page, error=error,
+            methods={system.value for system in page.methods},
+        )  # fmt: skip
+    if page.state is TranState.CAPTURED:
+        return render("coupon.html", page=page)
+    link = ""
+    if page.state is TranState.BANK and container.settings.sandbox:
+        link = bank_url("", prefix, page.token)
+    return render("result.html", page=page, state_text=STATE_TEXT[page.state], bank_link=link)
+
+
+def _choose(container: Container, request: Request, prefix: str, token: str) -> Response:
+    form = request.form
+    method = form.get("method")
+    card = (
+        form.get("card_number"), form.get("card_expiry"), form.get("card_cvv"),
+        form.get("installments"),
+    )  # fmt: skip
+    try:
+        page = container.checkout.choose(token, prefix, method, form.get("fi"), card)
+    except SessionExpired:
+        return _expired()
+    except (BusinessRefusal, IllegalTransition) as refused:
+        return _show(container, container.checkout.page(token), prefix, _explain(refused))
+    if page.state is TranState.BANK and page.payment_system is PaymentSystem.PSE:
+        if container.settings.sandbox:
+            return redirect(bank_url("", prefix, page.token), 303)
+    return redirect(f"/{prefix}/secure/services.aspx?WsPm={token}", 303)
+
+
+def _explain(refused: Exception) -> str:
+    if isinstance(refused, IllegalTransition):
+        return "Este pago ya no admite cambios."
+    code = getattr(refused, "return_code", None)
+    messages = {
+        "FAIL_INVALIDFICODE": "Seleccione su banco.",
+        "FAIL_INVALIDAUTHREF": "Revise los datos de la tarjeta.",
+        "FAIL_INVALIDPAYMENTSYSTEM": "Seleccione un medio de pago.",
+    }
+    return messages.get(code.value if code else "", "No fue posible procesar el pago.")

@@ -1,15 +1,19 @@
-"""Sandbox controls over HTTP (sandbox mode only): QA forces the outcome of a live payment."""
+"""Sandbox over HTTP (sandbox mode only): QA forces the outcome of a live payment, and the
+sandbox bank page answers for the payer's PSE bank."""
 
 from __future__ import annotations
 
 import json
 
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from gateway.bootstrap import Container
 from gateway.domain.errors import IllegalTransition, TicketNotFound
 from gateway.domain.transactions import TranState
+from gateway.usecases.checkout import SessionNotFound
 from gateway.usecases.sandbox import FORCEABLE
+from gateway.web.templating import render
 
 
 def _json(payload: dict[str, str], status: int) -> Response:
@@ -33,3 +37,31 @@ def force_outcome(container: Container, request: Request, ticket_id: str) -> Res
     return _json(
         {"TicketId": str(transaction.ticket_id), "TranState": transaction.state.value}, 200
     )
+
+
+def bank_page(container: Container, request: Request, token: str) -> Response:
+    """`/sandbox/pse/<token>`: the sandbox stands in for the payer's PSE bank.
+
+    GET shows the payment and one button per bank answer; POST applies it and sends the payer
+    back to the payment page, as a bank sends the payer back to the merchant's gateway.
+    """
+    prefix = request.args.get("prefix") or "app_express"
+    if not prefix.replace("_", "").isalnum():
+        prefix = "app_express"
+    try:
+        page = container.checkout.page(token)
+    except SessionNotFound:
+        return render("message.html", 404, title="Sesión no encontrada", message="")
+    if request.method == "GET":
+        if page.state not in (TranState.BANK, TranState.PENDING):
+            return redirect(f"/{prefix}/secure/services.aspx?WsPm={token}", 303)
+        return render("bank.html", page=page)
+    wanted = (request.form.get("TranState") or "").strip().upper()
+    try:
+        container.sandbox.answer_at_bank(token, TranState(wanted))
+    except (ValueError, IllegalTransition):
+        return render(
+            "message.html", 409, title="Respuesta no válida",
+            message="El banco ya respondió o la respuesta no es válida para este pago.",
+        )  # fmt: skip
+    return redirect(f"/{prefix}/secure/services.aspx?WsPm={token}", 303)

@@ -101,20 +101,6 @@ def test_a_body_over_the_limit_is_refused_unread(container):
     small.container.close()
 
 
-def test_the_entry_page_shows_the_payment_and_refuses_unknown_or_expired_links(
-    client, container, clock
-):
-    result = container.payments.create_transaction(
-        CreatePayment(entity_code="10001", srv_code="1002", references=("123456",))
-    )
-    path = result.ecollect_url.removeprefix(container.settings.public_url)
-    page = client.get(path)
-    assert page.status_code == 200 and result.ticket_id in page.text and "50000.00" in page.text
-    assert client.get("/app_express/secure/services.aspx?WsPm=deadbeef").status_code == 404
-    clock.advance(minutes=61)
-    assert client.get(path).status_code == 410
-
-
 def test_an_unexpected_error_is_a_plain_500_without_a_trace(container, monkeypatch):
     app = create_app(container=container)
 

@@ -1,0 +1,140 @@
+"""The payer's side of a payment: the page behind eCollectUrl, where the payer picks PSE (and a
+bank), a card or a cash coupon. The session token (`WsPm`) is the payer's only credential."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import structlog
+
+from gateway.clock import Clock
+from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
+from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
+from gateway.domain.transactions import Transaction, TranState
+from gateway.settings import Settings
+from gateway.store.uow import UnitOfWork
+from gateway.usecases.methods import bank_url, settle_method
+
+log = structlog.get_logger(__name__)
+
+
+class SessionNotFound(GatewayError):
+    """No payment has that session token."""
+
+
+class SessionExpired(GatewayError):
+    """The payer came back after the payment's session ran out."""
+
+
+@dataclass(frozen=True)
+class PaymentPage:
+    """Everything the payer's page shows."""
+
+    token: str
+    ticket_id: int
+    entity_name: str
+    service_description: str
+    trans_value: Decimal
+    trans_vat_value: Decimal
+    currency: str
+    state: TranState
+    expired: bool
+    payment_system: PaymentSystem | None
+    bank_name: str
+    trazability_code: str
+    invoice: str
+    url_redirect: str
+    references: tuple[str, ...]
+    methods: tuple[PaymentSystem, ...]
+    banks: tuple[FinancialInstitution, ...]
+
+
+class Checkout:
+    def __init__(
+        self, uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings
+    ) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._settings = settings
+
+    def page(self, token: str) -> PaymentPage:
+        with self._uow() as uow:
+            transaction = self._find(uow, token, lock=False)
+            return self._page(uow, transaction, self._clock.now())
+
+    def choose(
+        self,
+        token: str,
+        prefix: str,
+        method: str | None,
+        fi_code: str | None = None,
+        card: tuple[str | None, ...] | None = None,
+    ) -> PaymentPage:
+        """The payer picked a method: settle it as processTransactionPayment would."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            transaction = self._find(uow, token, lock=True)
+            if transaction.state is TranState.CREATED and transaction.expires_at <= now:
+                raise SessionExpired(f"ticket {transaction.ticket_id} expired")
+            service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
+            assert service is not None
+            system = service.resolve_payment_system(method)
+            if system is None:
+                raise InvalidPaymentSystem("choose a payment method")
+            institution = None
+            if system is PaymentSystem.PSE:
+                code = (fi_code or "").strip()
+                institution = uow.catalog.institution(system, code) if code else None
+                if institution is None:
+                    raise InvalidFICode("choose your bank")
+            transaction.choose(system, institution)
+            settle_method(
+                transaction,
+                at=now,
+                source="page:checkout",
+                auth_references=card,
+                bank_link=bank_url(self._settings.public_url, prefix, transaction.session_token),
+            )
+            uow.transactions.save(transaction)
+            page = self._page(uow, transaction, now)
+            uow.commit()
+        log.info("checkout.chosen", ticket_id=page.ticket_id, method=system.name, state=page.state)
+        return page
+
+    def _find(self, uow: UnitOfWork, token: str, *, lock: bool) -> Transaction:
+        ticket_id = uow.transactions.ticket_for_session(token) if token else None
+        transaction = uow.transactions.get(ticket_id, for_update=lock) if ticket_id else None
+        if transaction is None:
+            raise SessionNotFound("no payment for this link")
+        return transaction
+
+    def _page(self, uow: UnitOfWork, transaction: Transaction, now: datetime) -> PaymentPage:
+        entity = uow.catalog.entity(transaction.entity_code)
+        service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
+        assert entity is not None and service is not None and transaction.ticket_id is not None
+        methods = tuple(sorted(service.accepted_systems(), key=lambda s: int(s.value)))
+        return PaymentPage(
+            token=transaction.session_token,
+            ticket_id=transaction.ticket_id,
+            entity_name=entity.name,
+            service_description=service.description,
+            trans_value=transaction.trans_value,
+            trans_vat_value=transaction.trans_vat_value,
+            currency=transaction.currency,
+            state=transaction.state,
+            expired=transaction.state is TranState.EXPIRED
+            or (transaction.state is TranState.CREATED and transaction.expires_at <= now),
+            payment_system=transaction.payment_system,
+            bank_name=transaction.fi_name or "",
+            trazability_code=transaction.trazability_code or "",
+            invoice=transaction.invoice or "",
+            url_redirect=transaction.url_redirect or "",
+            references=transaction.references,
+            methods=methods,
+            banks=tuple(
+                fi for fi in uow.catalog.institutions() if fi.payment_system is PaymentSystem.PSE
+            ),
+        )
