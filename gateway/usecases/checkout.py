@@ -131,10 +131,16 @@ class Checkout:
             bank_name=transaction.fi_name or "",
             trazability_code=transaction.trazability_code or "",
             invoice=transaction.invoice or "",
-            url_redirect=transaction.url_redirect or "",
+            url_redirect=_web_link(transaction.url_redirect),
             references=transaction.references,
             methods=methods,
             banks=tuple(
                 fi for fi in uow.catalog.institutions() if fi.payment_system is PaymentSystem.PSE
             ),
         )
+
+
+def _web_link(url: str | None) -> str:
+    """The merchant's return URL, if it is one a page may link to (no `javascript:` etc.)."""
+    text = (url or "").strip()
+    return text if text.lower().startswith(("https://", "http://")) else ""

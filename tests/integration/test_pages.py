@@ -142,3 +142,6 @@ def test_what_the_merchant_sent_is_escaped_on_the_page(browser, container):
     )
     page = browser.get(path).text
     assert "<script>alert" not in page and "&lt;script&gt;" in page
+    _ticket, path = new_payment(container, url_redirect="javascript:alert(1)")
+    browser.post(path, data={"method": "100"})
+    assert "javascript:" not in browser.get(path).text
