@@ -58,28 +58,22 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _jobs(args: argparse.Namespace, settings: Settings) -> int:
-    import time
-
     from gateway.bootstrap import build
-    from gateway.jobs.callbacks import deliver_due
-    from gateway.jobs.expiry import expire_due
+    from gateway.jobs.runner import run_forever, run_pass
     from gateway.logs import configure_logging
 
     configure_logging(settings.log_level)
     container = build(settings)
     try:
-        while True:
-            while expire_due(container.uow, container.clock) > 0:
-                pass
-            while deliver_due(container.uow, container.clock) > 0:
-                pass
-            if args.once:
-                return 0
-            time.sleep(args.interval)
+        if args.once:
+            print(run_pass(container))
+        else:
+            run_forever(container, args.interval)
     except KeyboardInterrupt:
-        return 0
+        pass
     finally:
         container.close()
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -59,3 +59,22 @@ def test_a_service_expiry_in_days_outlives_the_session_default(container, clock)
     assert container.payments.get_transaction_information("10001", result.ticket_id).tran_state == (
         "EXPIRED"
     )
+
+
+def test_a_failing_job_does_not_stop_the_others(container, clock, monkeypatch):
+    from gateway.jobs import runner
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database restarting")
+
+    monkeypatch.setattr(runner, "expire_due", broken)
+    assert runner.run_pass(container) == {"expired": 0, "callbacks": 0}
+
+
+def test_jobs_run_once_from_the_command_line(database_url, monkeypatch, capsys):
+    from gateway.cli import main
+
+    monkeypatch.setenv("GATEWAY_DATABASE_URL", database_url)
+    assert main(["db", "init"]) == 0
+    assert main(["jobs", "run", "--once"]) == 0
+    assert "{'expired': 0, 'callbacks': 0}" in capsys.readouterr().out
