@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from gateway.domain.callbacks import NOTIFIED_STATES, notification_fields
@@ -47,6 +48,14 @@ _MUTABLE_FIELDS = (
 )  # fmt: skip
 
 
+# Built once: the values travel as execution parameters, so SQLAlchemy compiles each statement
+# once per process instead of building a bind parameter per column on every call.
+_INSERT = insert(_t).returning(_t.c.ticket_id)
+_UPDATE = update(_t).where(
+    _t.c.ticket_id == bindparam("key_ticket_id"), _t.c.version == bindparam("key_version")
+)
+
+
 class ConcurrentUpdate(Exception):
     """Another writer changed the transaction since it was read."""
 
@@ -57,15 +66,18 @@ class TransactionRepository:
         self._versions: dict[int, int] = {}
         self._persisted_history: dict[int, int] = {}
 
+    @cached_property
+    def _db(self) -> Connection:
+        """The unit of work's connection: Core statements skip the ORM session machinery."""
+        return self.session.connection()
+
     def add(self, transaction: Transaction) -> None:
         values = {name: getattr(transaction, name) for name in _CREATION_FIELDS}
         values.update(_mutable_values(transaction), version=1)
-        ticket_id = self.session.execute(
-            insert(_t).values(values).returning(_t.c.ticket_id)
-        ).scalar_one()
+        ticket_id = self._db.execute(_INSERT, values).scalar_one()
         transaction.ticket_id = ticket_id
         if transaction.references:
-            self.session.execute(
+            self._db.execute(
                 insert(_refs),
                 [
                     {"ticket_id": ticket_id, "position": position, "value": value}
@@ -79,13 +91,13 @@ class TransactionRepository:
         statement = select(_t).where(_t.c.ticket_id == ticket_id)
         if for_update:
             statement = statement.with_for_update()
-        row = self.session.execute(statement).mappings().one_or_none()
+        row = self._db.execute(statement).mappings().one_or_none()
         if row is None:
             return None
-        references = self.session.scalars(
+        references = self._db.scalars(
             select(_refs.c.value).where(_refs.c.ticket_id == ticket_id).order_by(_refs.c.position)
         )
-        history = self.session.execute(
+        history = self._db.execute(
             select(_history).where(_history.c.ticket_id == ticket_id).order_by(_history.c.id)
         ).mappings()
         transaction = Transaction(
@@ -115,10 +127,14 @@ class TransactionRepository:
         ticket_id = transaction.ticket_id
         assert ticket_id is not None
         version = self._versions[ticket_id]
-        result = self.session.execute(
-            update(_t)
-            .where(_t.c.ticket_id == ticket_id, _t.c.version == version)
-            .values({**_mutable_values(transaction), "version": version + 1})
+        result = self._db.execute(
+            _UPDATE,
+            {
+                **_mutable_values(transaction),
+                "version": version + 1,
+                "key_ticket_id": ticket_id,
+                "key_version": version,
+            },
         )
         if result.rowcount != 1:
             raise ConcurrentUpdate(f"ticket {ticket_id} changed since it was read")
@@ -130,7 +146,7 @@ class TransactionRepository:
         changes = transaction.history[persisted:]
         if not changes:
             return
-        self.session.execute(
+        self._db.execute(
             insert(_history),
             [
                 {
@@ -146,7 +162,7 @@ class TransactionRepository:
         )
         owed = [c for c in changes if c.to_state in NOTIFIED_STATES and transaction.url_response]
         if owed:
-            self.session.execute(
+            self._db.execute(
                 insert(_callbacks),
                 [
                     {
@@ -170,10 +186,10 @@ class TransactionRepository:
     # --- queries the rules need --------------------------------------------------------------
 
     def ticket_for_session(self, token: str) -> int | None:
-        return self.session.scalar(select(_t.c.ticket_id).where(_t.c.session_token == token))
+        return self._db.scalar(select(_t.c.ticket_id).where(_t.c.session_token == token))
 
     def latest_with_key(self, entity_code: str, srv_code: str, key: str) -> Transaction | None:
-        ticket_id = self.session.scalar(
+        ticket_id = self._db.scalar(
             select(_t.c.ticket_id)
             .where(
                 _t.c.entity_code == entity_code,
@@ -186,7 +202,7 @@ class TransactionRepository:
         return None if ticket_id is None else self.get(ticket_id)
 
     def count_retries(self, root_ticket_id: int) -> int:
-        return self.session.scalar(select(func.count()).where(_t.c.retry_of == root_ticket_id)) or 0
+        return self._db.scalar(select(func.count()).where(_t.c.retry_of == root_ticket_id)) or 0
 
     def day_totals(
         self,
@@ -205,7 +221,7 @@ class TransactionRepository:
             _t.c.created_at >= since,
             _t.c.created_at < until,
         )
-        attempts = self.session.scalar(select(func.count()).where(*scope)) or 0
+        attempts = self._db.scalar(select(func.count()).where(*scope)) or 0
         live = select(_t.c.trans_value).where(
             *scope, _t.c.state.in_([s.value for s in DOUBLE_PAYMENT_STATES])
         )
@@ -214,12 +230,12 @@ class TransactionRepository:
                 (_t.c.payment_system == payment_system.value) | _t.c.payment_system.is_(None)
             )
         # Summed in Python: SQLite keeps money as exact text, which SQL SUM would turn to float.
-        return attempts, sum(self.session.scalars(live), Decimal(0))
+        return attempts, sum(self._db.scalars(live), Decimal(0))
 
     def due_for_expiry(self, now: datetime, limit: int) -> list[int]:
         """Live payments past their expiry, locked for this worker; other nodes skip them."""
         return list(
-            self.session.scalars(
+            self._db.scalars(
                 select(_t.c.ticket_id)
                 .where(
                     _t.c.state.in_([TranState.CREATED.value, TranState.CAPTURED.value]),
