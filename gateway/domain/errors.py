@@ -43,10 +43,6 @@ class ReturnCode(StrEnum):
     FAIL_SYSTEM = "FAIL_SYSTEM"
     FAIL_TICKETIDNOTFOUND = "FAIL_TICKETIDNOTFOUND"
 
-    @property
-    def is_success(self) -> bool:
-        return self is ReturnCode.SUCCESS
-
 
 class GatewayError(Exception):
     """Base of every error the gateway raises on purpose."""

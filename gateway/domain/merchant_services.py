@@ -21,8 +21,6 @@ from gateway.domain.errors import (
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.references import ReferenceRule
 
-#: ISO 4217 codes the platform settles in (COP; USD/MXN/DOP per the REST documentation).
-KNOWN_CURRENCIES = frozenset({"COP", "USD", "MXN", "DOP", "PEN", "EUR"})
 DEFAULT_CURRENCY = "COP"
 MONEY_PLACES = 2
 _CENT = Decimal("0.01")

@@ -60,10 +60,6 @@ def new_session_token() -> str:
     return base64.b64encode(secrets.token_bytes(16)).hex()
 
 
-def new_trazability_code() -> str:
-    return str(secrets.randbelow(9 * 10**9) + 10**9)
-
-
 class Payments:
     def __init__(
         self,
@@ -72,14 +68,12 @@ class Payments:
         clock: Clock,
         settings: Settings,
         token_factory: Callable[[], str] = new_session_token,
-        trazability_factory: Callable[[], str] = new_trazability_code,
     ) -> None:
         self._uow = uow_factory
         self._engine = engine
         self._clock = clock
         self._settings = settings
         self._new_token = token_factory
-        self._new_trazability = trazability_factory
         self._information_statement = information_statement(engine.dialect.name)
 
     # --- createTransactionPayment ------------------------------------------------------------

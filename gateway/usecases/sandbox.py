@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 import structlog
@@ -11,7 +12,6 @@ from gateway.domain.errors import IllegalTransition, TicketNotFound
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import Transaction, TranState
 from gateway.store.uow import UnitOfWork
-from gateway.usecases.payments import new_trazability_code
 
 log = structlog.get_logger(__name__)
 
@@ -20,6 +20,11 @@ FORCEABLE = frozenset(
     {TranState.OK, TranState.NOT_AUTHORIZED, TranState.FAILED, TranState.PENDING, TranState.EXPIRED}
 )
 DEFAULT_PSE_BANK = "1022"  # BANCO UNION COLOMBIANO, the PSE sandbox bank
+
+
+def new_trazability_code() -> str:
+    """A 10-digit code standing in for the PSE CUS a real bank reports."""
+    return str(secrets.randbelow(9 * 10**9) + 10**9)
 
 
 class SandboxBank:
