@@ -66,7 +66,11 @@ class SandboxBank:
             else:
                 if transaction.state.is_final:
                     raise IllegalTransition(transaction.state.value, target.value)
-                if transaction.payment_system is None:
+                # The payer would pick the bank on the page; the sandbox bank stands in when
+                # none was chosen (no method yet, or PSE sent with an empty FICode).
+                if transaction.payment_system in (None, PaymentSystem.PSE) and not (
+                    transaction.fi_code
+                ):
                     transaction.choose(
                         PaymentSystem.PSE,
                         uow.catalog.institution(PaymentSystem.PSE, DEFAULT_PSE_BANK),

@@ -43,6 +43,18 @@ class TestSandboxOutcome:
         assert (got.tran_state, got.bank_name) == ("OK", "BANCO UNION COLOMBIANO")
         assert got.trazability_code and got.bank_process_date is not None
 
+    def test_a_pse_payment_sent_without_a_bank_is_answered_by_the_sandbox_bank(
+        self, client, container
+    ):
+        ticket = new_ticket(container, payment_system="0", fi_code="")
+        assert outcome(client, ticket, "OK").status_code == 200
+        got = container.payments.get_transaction_information("10001", ticket)
+        assert (got.payment_system, got.fi_code, got.bank_name) == (
+            "0",
+            "1022",
+            "BANCO UNION COLOMBIANO",
+        )
+
     @pytest.mark.parametrize("state", ["NOT_AUTHORIZED", "FAILED", "PENDING", "EXPIRED"])
     def test_every_documented_outcome_can_be_forced(self, client, container, state):
         response = outcome(client, new_ticket(container), state.lower())
