@@ -17,6 +17,12 @@ from gateway.domain.transactions import Transaction, TranState
 BANK_URL_INFO = "BANKURL"
 
 
+def payment_url(public_url: str, prefix: str, session_token: str) -> str:
+    """The payer's page of a payment (eCollectUrl), mirroring the legacy
+    `…/<prefix>/secure/services.aspx?WsPm=<token>`; relative when `public_url` is ''."""
+    return f"{public_url}/{prefix}/secure/services.aspx?WsPm={session_token}"
+
+
 def bank_url(public_url: str, prefix: str, session_token: str) -> str:
     """Where the payer authorizes a PSE payment: the sandbox bank stands in for the real ones."""
     return f"{public_url}/sandbox/pse/{session_token}?prefix={prefix}"

@@ -50,7 +50,7 @@ from gateway.usecases.commands import (
     Retry,
     TransactionInfo,
 )
-from gateway.usecases.methods import bank_url, settle_method
+from gateway.usecases.methods import bank_url, payment_url, settle_method
 
 log = structlog.get_logger(__name__)
 
@@ -93,13 +93,7 @@ class Payments:
         return CreateResult(
             ReturnCode.SUCCESS,
             str(transaction.ticket_id),
-            self.payment_url(command.prefix, transaction),
-        )
-
-    def payment_url(self, prefix: str, transaction: Transaction) -> str:
-        return (
-            f"{self._settings.public_url}/{prefix}/secure/services.aspx"
-            f"?WsPm={transaction.session_token}"
+            payment_url(self._settings.public_url, command.prefix, transaction.session_token),
         )
 
     # --- processTransactionPayment -----------------------------------------------------------

@@ -15,7 +15,7 @@ from gateway.domain.errors import BusinessRefusal, IllegalTransition
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import TranState
 from gateway.usecases.checkout import PaymentPage, SessionExpired, SessionNotFound
-from gateway.usecases.methods import bank_url
+from gateway.usecases.methods import bank_url, payment_url
 from gateway.web.templating import render
 
 STATE_TEXT = {
@@ -84,7 +84,7 @@ def _choose(container: Container, request: Request, prefix: str, token: str) -> 
     if page.state is TranState.BANK and page.payment_system is PaymentSystem.PSE:
         if container.settings.sandbox:
             return redirect(bank_url("", prefix, page.token), 303)
-    return redirect(f"/{prefix}/secure/services.aspx?WsPm={token}", 303)
+    return redirect(payment_url("", prefix, token), 303)
 
 
 def _explain(refused: Exception) -> str:

@@ -12,6 +12,7 @@ from gateway.bootstrap import Container
 from gateway.domain.errors import IllegalTransition, TicketNotFound
 from gateway.domain.transactions import TranState
 from gateway.usecases.checkout import SessionNotFound
+from gateway.usecases.methods import payment_url
 from gateway.usecases.sandbox import FORCEABLE
 from gateway.web.templating import render
 
@@ -54,7 +55,7 @@ def bank_page(container: Container, request: Request, token: str) -> Response:
         return render("message.html", 404, title="Sesión no encontrada", message="")
     if request.method == "GET":
         if page.state not in (TranState.BANK, TranState.PENDING):
-            return redirect(f"/{prefix}/secure/services.aspx?WsPm={token}", 303)
+            return redirect(payment_url("", prefix, token), 303)
         return render("bank.html", page=page)
     wanted = (request.form.get("TranState") or "").strip().upper()
     try:
@@ -64,4 +65,4 @@ def bank_page(container: Container, request: Request, token: str) -> Response:
             "message.html", 409, title="Respuesta no válida",
             message="El banco ya respondió o la respuesta no es válida para este pago.",
         )  # fmt: skip
-    return redirect(f"/{prefix}/secure/services.aspx?WsPm={token}", 303)
+    return redirect(payment_url("", prefix, token), 303)
