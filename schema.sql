@@ -4,6 +4,8 @@ CREATE TABLE entities (
 	name VARCHAR(200) NOT NULL, 
 	nit VARCHAR(20) NOT NULL, 
 	enabled BOOLEAN NOT NULL, 
+	allowed_networks JSON NOT NULL, 
+	callback_secret VARCHAR(200), 
 	PRIMARY KEY (code)
 );
 

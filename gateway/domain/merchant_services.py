@@ -32,6 +32,10 @@ class Entity:
     name: str
     nit: str = ""
     enabled: bool = True
+    #: Networks (CIDRs, IPv4 or IPv6) the merchant's servers call from; empty: any address.
+    allowed_networks: tuple[str, ...] = ()
+    #: Shared secret that signs the merchant's URLResponse callbacks (HMAC-SHA256); None: unsigned.
+    callback_secret: str | None = None
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,14 @@ class CatalogRepository:
     def add_entity(self, entity: Entity) -> None:
         self.cache.clear()
         self.session.merge(
-            EntityRow(code=entity.code, name=entity.name, nit=entity.nit, enabled=entity.enabled)
+            EntityRow(
+                code=entity.code,
+                name=entity.name,
+                nit=entity.nit,
+                enabled=entity.enabled,
+                allowed_networks=list(entity.allowed_networks),
+                callback_secret=entity.callback_secret,
+            )
         )
 
     def put_service(self, service: MerchantService) -> None:
@@ -135,7 +142,14 @@ class CatalogRepository:
         row = self.session.get(EntityRow, code)
         if row is None:
             return None
-        return Entity(code=row.code, name=row.name, nit=row.nit, enabled=row.enabled)
+        return Entity(
+            code=row.code,
+            name=row.name,
+            nit=row.nit,
+            enabled=row.enabled,
+            allowed_networks=tuple(row.allowed_networks or ()),
+            callback_secret=row.callback_secret,
+        )
 
     def _load_service(self, entity_code: str, code: str) -> MerchantService | None:
         row = self.session.scalars(

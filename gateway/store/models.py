@@ -45,6 +45,9 @@ class EntityRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     nit: Mapped[str] = mapped_column(String(20), default="")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: CIDRs the merchant calls from (JSON list of strings); empty: open.
+    allowed_networks: Mapped[list] = mapped_column(JSON, default=list)
+    callback_secret: Mapped[str | None] = mapped_column(String(200))
 
 
 class ServiceRow(Base):
