@@ -4,7 +4,7 @@ CREATE TABLE entities (
 	name VARCHAR(200) NOT NULL, 
 	nit VARCHAR(20) NOT NULL, 
 	enabled BOOLEAN NOT NULL, 
-	allowed_networks JSON NOT NULL, 
+	allowed_networks JSON DEFAULT '[]' NOT NULL, 
 	callback_secret VARCHAR(200), 
 	PRIMARY KEY (code)
 );

@@ -46,7 +46,7 @@ class EntityRow(Base):
     nit: Mapped[str] = mapped_column(String(20), default="")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     #: CIDRs the merchant calls from (JSON list of strings); empty: open.
-    allowed_networks: Mapped[list] = mapped_column(JSON, default=list)
+    allowed_networks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     callback_secret: Mapped[str | None] = mapped_column(String(200))
 
 
