@@ -11,6 +11,7 @@ from gateway.clock import Clock, SystemClock
 from gateway.settings import Settings
 from gateway.store.db import make_engine
 from gateway.store.uow import UnitOfWork, unit_of_work_factory
+from gateway.usecases.access import MerchantAccess
 from gateway.usecases.checkout import Checkout
 from gateway.usecases.payments import Payments
 from gateway.usecases.sandbox import SandboxBank
@@ -25,6 +26,7 @@ class Container:
     payments: Payments
     checkout: Checkout
     sandbox: SandboxBank
+    access: MerchantAccess
 
     def close(self) -> None:
         self.engine.dispose()
@@ -42,4 +44,5 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         payments=Payments(uow, engine, clock, settings),
         checkout=Checkout(uow, clock, settings),
         sandbox=SandboxBank(uow, clock),
+        access=MerchantAccess(uow),
     )

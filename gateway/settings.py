@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gateway.domain.access import InvalidNetwork, parse_networks
+
 DEFAULT_VARIANTS: dict[str, str] = {
     # prefix (lower case) -> v3 schema served under it. v2 and v4 are the same everywhere.
     "app_express": "B",
@@ -38,6 +40,15 @@ def _variants(value: str | None) -> dict[str, str]:
     return variants
 
 
+def _networks(name: str, value: str | None) -> tuple[str, ...]:
+    """A comma-separated list of CIDRs, validated now (a typo must stop the start, not later)."""
+    parts = [part for part in (value or "").split(",") if part.strip()]
+    try:
+        return tuple(str(network) for network in parse_networks(parts))
+    except InvalidNetwork as error:
+        raise ValueError(f"{name}: {error.message}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     #: SQLAlchemy URL of the shared store. Default: a SQLite file in the working directory.
@@ -58,6 +69,9 @@ class Settings:
     catalog_cache_seconds: float = 30.0
     #: Log level of the structlog JSON logs.
     log_level: str = "INFO"
+    #: Networks (CIDRs) of the reverse proxies in front of the gateway. Only a peer inside one
+    #: is believed about X-Forwarded-For/-Host/-Proto (`gateway.web.client`); empty: nobody.
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -77,4 +91,7 @@ class Settings:
                 env.get("GATEWAY_CATALOG_CACHE_SECONDS") or defaults.catalog_cache_seconds
             ),
             log_level=(env.get("GATEWAY_LOG_LEVEL") or defaults.log_level).upper(),
+            trusted_proxies=_networks(
+                "GATEWAY_TRUSTED_PROXIES", env.get("GATEWAY_TRUSTED_PROXIES")
+            ),
         )

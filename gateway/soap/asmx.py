@@ -9,9 +9,11 @@ One callable serves every `/<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx
 
 A POST goes: Content-Type check (415) -> body read (413) -> hardened parse (`envelope`, 400
 or fault) -> operation by body element (`routing`) -> Spyne reads the wrapper into the
-contract's model (`protocol`) -> the contract method translates and delegates
-(`operations`) -> Spyne writes the result into an `<opResponse xmlns="…">` element -> ASMX
-envelope of the caller's version (`versions`). Every Spyne Application is built once, here,
+contract's model (`protocol`) -> merchant access: may the caller's address act for the
+request's `EntityCode`? (`access`; 403 with IIS's text if not) -> the contract method
+translates and delegates (`operations`) -> Spyne writes the result into an
+`<opResponse xmlns="…">` element -> ASMX envelope of the caller's version (`versions`).
+Every Spyne Application is built once, here,
 at start-up.
 """
 
@@ -27,6 +29,7 @@ from spyne import Application
 
 from gateway.settings import Settings
 from gateway.soap import faults, versions
+from gateway.soap.access import AccessPort, authorize
 from gateway.soap.contracts import CONTRACTS, Contract
 from gateway.soap.documents import ServiceDocuments, request_url
 from gateway.soap.envelope import parse_envelope
@@ -35,6 +38,7 @@ from gateway.soap.ns import ECOLLECT
 from gateway.soap.operations import Call, PaymentsPort
 from gateway.soap.protocol import AsmxXml, UnreadableValue
 from gateway.soap.routing import Endpoint, resolve, route_operation
+from gateway.web.client import client_origin
 
 __all__ = ["AsmxApp"]
 
@@ -43,10 +47,13 @@ log = structlog.get_logger()
 StartResponse = Callable[..., Any]
 Response = tuple[str, list[tuple[str, str]], bytes]
 
+#: The request member that names the entity a call acts for (every eCollect operation has it).
+_ENTITY_MEMBER = "EntityCode"
 _SOAP_MEDIA_TYPES = frozenset({"text/xml", "application/soap+xml"})
 _STATUS = {
     200: "200 OK",
     400: "400 Bad Request",
+    403: "403 Forbidden",
     404: "404 Not Found",
     405: "405 Method Not Allowed",
     413: "413 Request Entity Too Large",
@@ -104,9 +111,10 @@ class _ServedContract:
 class AsmxApp:
     """WSGI app for the payment web services; mount it where `routing.resolve` matches."""
 
-    def __init__(self, payments: PaymentsPort, settings: Settings) -> None:
+    def __init__(self, payments: PaymentsPort, settings: Settings, *, access: AccessPort) -> None:
         self._payments = payments
         self._settings = settings
+        self._access = access
         self._served = {key: _ServedContract(contract) for key, contract in CONTRACTS.items()}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -138,7 +146,13 @@ class AsmxApp:
         return 405, [("Allow", "GET, HEAD, POST")], b""
 
     def _get(self, environ: dict[str, Any], served: _ServedContract) -> Response:
-        url = request_url(environ, self._settings.public_url)
+        origin = client_origin(environ)
+        url = request_url(
+            environ,
+            self._settings.public_url,
+            forwarded_host=origin.forwarded_host,
+            forwarded_proto=origin.forwarded_proto,
+        )
         keys = _query_keys(environ.get("QUERY_STRING", ""))
         if "wsdl" in keys:
             return 200, [("Content-Type", "text/xml; charset=utf-8")], served.documents.wsdl(url)
@@ -165,10 +179,10 @@ class AsmxApp:
                 served.operations, body.tag if body is not None else None, action, version
             )
             assert body is not None  # route_operation refuses an empty Body
-            payload = self._invoke(served, served.methods[name], body, endpoint)
+            payload = self._invoke(served, served.methods[name], body, endpoint, environ)
         except HttpRefusal as refusal:
             log.info("soap.refused", status=refusal.status, reason=refusal.reason)
-            return refusal.status, [], b""
+            return refusal.status, refusal.headers, refusal.body
         except SoapFault as fault:
             log.info("soap.fault", code=fault.code.value, reason=fault.message)
             if isinstance(fault, faults.VersionMismatch):
@@ -177,7 +191,12 @@ class AsmxApp:
         return 200, [("Content-Type", version.content_type)], version.envelope(payload)
 
     def _invoke(
-        self, served: _ServedContract, method: _Method, body: etree._Element, endpoint: Endpoint
+        self,
+        served: _ServedContract,
+        method: _Method,
+        body: etree._Element,
+        endpoint: Endpoint,
+        environ: dict[str, Any],
     ) -> bytes:
         try:
             message = served.reader.from_element(None, method.in_message, body)
@@ -190,6 +209,9 @@ class AsmxApp:
             raise faults.unreadable(
                 f"<{method.name} xmlns='{ECOLLECT}'> carries no <request> element."
             )
+        # Before anything is read or written for the entity: a caller outside its networks
+        # gets IIS's 403. A database failure here propagates (soap:Server), never lets it pass.
+        authorize(self._access, getattr(request, _ENTITY_MEMBER, None), environ)
         result = method.function(Call(self._payments, endpoint, method.name), request)
         parts = [method.response_open]
         served.writer.to_parent(

@@ -31,15 +31,22 @@ _HOST = re.compile(r"[A-Za-z0-9.\-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
-def request_url(environ: Mapping[str, Any], fallback: str) -> str:
-    """The URL the client called, without query; honours X-Forwarded-Proto and -Host.
+def request_url(
+    environ: Mapping[str, Any],
+    fallback: str,
+    *,
+    forwarded_host: str | None = None,
+    forwarded_proto: str | None = None,
+) -> str:
+    """The URL the client called, without query.
 
-    `fallback` (Settings.public_url) supplies scheme and host when the request carries no
-    usable Host (HTTP/1.0 clients, a hostile header).
+    `forwarded_host` and `forwarded_proto` are what a trusted proxy reported
+    (`gateway.web.client.ClientOrigin`); the X-Forwarded-* headers themselves are never read
+    here, since anyone may send them. `fallback` (Settings.public_url) supplies scheme and
+    host when the request carries no usable Host (HTTP/1.0 clients, a hostile header).
     """
-    scheme = _first(environ.get("HTTP_X_FORWARDED_PROTO")) or environ.get("wsgi.url_scheme")
-    scheme = (scheme or "").lower()
-    host = _first(environ.get("HTTP_X_FORWARDED_HOST")) or environ.get("HTTP_HOST")
+    scheme = (forwarded_proto or environ.get("wsgi.url_scheme") or "").lower()
+    host = forwarded_host or environ.get("HTTP_HOST")
     if not host:
         server, port = environ.get("SERVER_NAME"), str(environ.get("SERVER_PORT", ""))
         if server:
@@ -54,12 +61,6 @@ def request_url(environ: Mapping[str, Any], fallback: str) -> str:
     # WSGI hands the path over as bytes decoded as Latin-1; re-encode before quoting.
     path = quote(raw_path.encode("latin-1", "replace"), safe=_PATH_SAFE)
     return f"{scheme}://{host}{path}"
-
-
-def _first(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value.split(",", 1)[0].strip() or None
 
 
 class ServiceDocuments:

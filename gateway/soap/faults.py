@@ -5,7 +5,9 @@ Two kinds of refusal exist (research/soap-interop.md §1.4, §1.6):
     SoapFault       the message arrived but cannot be handled: a SOAP fault of the caller's
                     version, HTTP 500 (rendered by `versions.Soap11` / `versions.Soap12`)
     HttpRefusal     the HTTP request itself is unusable: malformed XML (400), a Content-Type
-                    that is no SOAP (415), a body over the limit (413); status only, no body
+                    that is no SOAP (415), a body over the limit (413); status only, no body.
+                    Or the caller may not use the service at all: a merchant's call from
+                    outside its allowed networks (403, IIS's short text, see `forbidden`)
 
 Business errors are neither: they are answers with a ReturnCode and HTTP 200 (O10).
 The factory functions below hold every fault text the gateway sends, so the wording lives in
@@ -48,12 +50,23 @@ class VersionMismatch(SoapFault):
 
 
 class HttpRefusal(Exception):
-    """An HTTP request that is not a SOAP message at all: status only, empty body."""
+    """An HTTP request answered without SOAP: a status and, at most, a short text body.
 
-    def __init__(self, status: int, reason: str) -> None:
+    `reason` is for the log; `body` (with `content_type`) is what the client reads.
+    """
+
+    def __init__(
+        self, status: int, reason: str, body: bytes = b"", content_type: str | None = None
+    ) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.body = body
+        self.content_type = content_type
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        return [("Content-Type", self.content_type)] if self.content_type else []
 
 
 def malformed_xml(reason: str) -> HttpRefusal:
@@ -69,6 +82,22 @@ def unsupported_media_type(content_type: str) -> HttpRefusal:
 
 def too_large(limit: int) -> HttpRefusal:
     return HttpRefusal(413, f"request body larger than {limit} bytes")
+
+
+#: What IIS answers a client its IP restriction (ipSecurity) turns away, to remote clients
+#: (the detailed 403.6 / 403.503 page is only shown on the server itself). The client reads
+#: no envelope: to it, the service is not there for this address.
+FORBIDDEN_TEXT = b"403 - Forbidden: Access is denied."
+
+
+def forbidden(entity_code: str, address: str) -> HttpRefusal:
+    """A merchant's call from outside its allowed networks (`usecases.access`)."""
+    return HttpRefusal(
+        403,
+        f"entity {entity_code!r} may not be acted for from {address!r}",
+        FORBIDDEN_TEXT,
+        "text/plain; charset=utf-8",
+    )
 
 
 def no_valid_action() -> SoapFault:

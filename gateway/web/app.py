@@ -5,13 +5,20 @@
     /sandbox/...                                           sandbox bank page and QA control
     /healthz                                               liveness and database check
 
-Around all of them: a request id on every log line and response, the request size limit, and a
-last-resort handler so that no stack trace ever reaches a client.
+Around all of them: the client's origin resolved once (`client`, kept in the environ for every
+face), a request id on every log line and response, the request size limit, and a last-resort
+handler so that no stack trace ever reaches a client.
+
+A caller's `X-Request-Id` is kept when it is 1 to 64 printable ASCII characters without spaces
+(what a proxy or a merchant's tracing writes: uuids, hex, base64); anything else is replaced by
+a generated one, so that no caller can push long, multi-line or escape-laden text into every log
+line and response header of its request.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import time
 import uuid
 from collections.abc import Iterable
@@ -29,18 +36,31 @@ from gateway.settings import Settings
 from gateway.soap.asmx import AsmxApp
 from gateway.soap.routing import resolve
 from gateway.web import pages, sandbox
+from gateway.web.client import ENVIRON_KEY, ClientResolver
 
 log = structlog.get_logger(__name__)
 
 StartResponse = Any
 WSGIEnviron = dict[str, Any]
 
+#: A caller's request id worth keeping: printable ASCII, no spaces, at most 64 characters.
+_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,64}")
+
+
+def request_id_of(environ: WSGIEnviron) -> str:
+    """The caller's X-Request-Id when it is short and printable, else a new one."""
+    offered = environ.get("HTTP_X_REQUEST_ID")
+    if offered and _REQUEST_ID.fullmatch(offered):
+        return str(offered)
+    return uuid.uuid4().hex
+
 
 class GatewayApp:
     def __init__(self, container: Container) -> None:
         self.container = container
         self.settings = container.settings
-        self.soap = AsmxApp(container.payments, container.settings)
+        self.soap = AsmxApp(container.payments, container.settings, access=container.access)
+        self.clients = ClientResolver(container.settings.trusted_proxies)
         rules = [
             Rule("/healthz", endpoint="health", methods=["GET", "HEAD"]),
             Rule("/<prefix>/secure/services.aspx", endpoint="entry", methods=["GET", "POST"]),
@@ -58,7 +78,8 @@ class GatewayApp:
 
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
-        request_id = environ.get("HTTP_X_REQUEST_ID") or uuid.uuid4().hex
+        request_id = request_id_of(environ)
+        client = environ[ENVIRON_KEY] = self.clients.resolve(environ)
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         answered: list[str] = []
@@ -76,6 +97,7 @@ class GatewayApp:
                 "request",
                 method=environ.get("REQUEST_METHOD"),
                 path=environ.get("PATH_INFO"),
+                client=client.address,
                 status=int(answered[-1][:3]) if answered else None,
                 ms=round((time.perf_counter() - started) * 1000, 2),
             )

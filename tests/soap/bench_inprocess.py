@@ -153,7 +153,7 @@ def main() -> None:
         ticket = etree.fromstring(create()).findtext(".//{*}TicketId")
         get_body = envelope("getTransactionInformation", info_fields(ticket), WCF)
         get = caller(gateway, get_body, "getTransactionInformation")
-        soap_only = AsmxApp(CannedPayments(), Settings())
+        soap_only = AsmxApp(CannedPayments(), Settings(), access=gateway.container.access)
         stock = stock_spyne()
 
         rows = [

@@ -221,7 +221,13 @@ def test_the_next_request_after_a_fault_is_served(client):
 
 def test_the_endpoint_guards_its_own_body_limit_and_paths(app):
     # Mounted without the web shell (which refuses large bodies first), the endpoint still does.
-    endpoint = Client(AsmxApp(app.container.payments, Settings(max_request_bytes=100)))
+    endpoint = Client(
+        AsmxApp(
+            app.container.payments,
+            Settings(max_request_bytes=100),
+            access=app.container.access,
+        )
+    )
     big = envelope("createTransactionPayment", create_fields(), WCF)
     assert len(big) > 100
     response = endpoint.post(PATH, data=big, content_type="text/xml; charset=utf-8")
