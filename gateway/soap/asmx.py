@@ -13,8 +13,7 @@ contract's model (`protocol`) -> merchant access: may the caller's address act f
 request's `EntityCode`? (`access`; 403 with IIS's text if not) -> the contract method
 translates and delegates (`operations`) -> Spyne writes the result into an
 `<opResponse xmlns="…">` element -> ASMX envelope of the caller's version (`versions`).
-Every Spyne Application is built once, here,
-at start-up.
+Every Spyne Application is built once, here, at start-up.
 """
 
 from __future__ import annotations
