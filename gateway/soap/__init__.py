@@ -5,6 +5,7 @@
     envelope.py     the one hardened XML parse and the envelope split
     versions.py     Soap11 / Soap12: envelope namespace, Content-Type, action, fault shape
     faults.py       SoapFault / HttpRefusal and every fault text, in ASMX's words
+    access.py       authorize(): a restricted entity's call from elsewhere is IIS's 403
     protocol.py     AsmxXml: Spyne's XML protocol reading like XmlSerializer, writing fast
     wire.py         lexical forms of decimals, ints, dates; text escaping
     operations.py   what each operation does: wire -> DTO -> use case -> wire
