@@ -42,6 +42,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             self.cfg.set("loglevel", "warning")
             # Reject oversized header sections early; bodies are limited by the app itself.
             self.cfg.set("limit_request_field_size", 8190)
+            # Proxy headers are judged by the gateway alone (GATEWAY_TRUSTED_PROXIES,
+            # gateway.web.client): gunicorn would otherwise believe X-Forwarded-Proto from
+            # 127.0.0.1 and rewrite wsgi.url_scheme for anyone on the host.
+            self.cfg.set("forwarded_allow_ips", "")
+            self.cfg.set("secure_scheme_headers", {})
 
         def load(self):  # type: ignore[no-untyped-def]
             return create_app(settings)  # in each worker: no engine crosses a fork

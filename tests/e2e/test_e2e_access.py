@@ -93,3 +93,18 @@ def test_a_call_from_outside_the_entitys_networks_gets_iis_403_then_passes_when_
     assert served.status_code == 200, served.text
     assert "<ReturnCode>SUCCESS</ReturnCode>" in served.text
     assert transactions(gateway) == before + 1
+
+
+@pytest.mark.e2e
+def test_gunicorn_leaves_proxy_headers_to_the_gateway(gateway: RunningGateway) -> None:
+    # 127.0.0.1 is no trusted proxy here (GATEWAY_TRUSTED_PROXIES is empty): its
+    # X-Forwarded-Proto/-Host must not reach the WSDL, through gunicorn's own defaults neither.
+    response = requests.get(
+        gateway.base_url + PATH,
+        params="wsdl",
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    assert f'location="{gateway.base_url}{PATH}"' in response.text
+    assert "https://" not in response.text.split("<wsdl:service", 1)[1]
