@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from sqlalchemy import text
 from werkzeug.test import Client
 
@@ -353,8 +354,6 @@ def wsdl_addresses(client: Client, peer: str, **headers: str) -> set[str]:
         environ_overrides={"REMOTE_ADDR": peer},
     )
     assert response.status_code == 200
-    from lxml import etree
-
     root = etree.fromstring(response.get_data())
     return {element.get("location") for element in root.iter("{*}address")}
 
