@@ -54,11 +54,18 @@ def connectors(settings: Settings) -> Connectors:
     return Connectors()
 
 
-def build(settings: Settings, clock: Clock | None = None) -> Container:
+def build(
+    settings: Settings, clock: Clock | None = None, payment_connectors: Connectors | None = None
+) -> Container:
+    """`payment_connectors`: instead of those the settings give (a stand-in bank in tests)."""
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
     uow = unit_of_work_factory(engine, settings.catalog_cache_seconds)
-    methods = PaymentMethods(connectors(settings), lifetimes(settings), settings.public_url)
+    methods = PaymentMethods(
+        payment_connectors if payment_connectors is not None else connectors(settings),
+        lifetimes(settings),
+        settings.public_url,
+    )
     return Container(
         settings=settings,
         engine=engine,
