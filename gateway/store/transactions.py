@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Integer, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from gateway.domain.callbacks import NOTIFIED_STATES, notification_fields
@@ -60,7 +60,7 @@ _UPDATE = update(_t).where(
 _DUE_FOR_EXPIRY = (
     select(_t.c.ticket_id)
     .where(_t.c.state.in_([state.value for state in LAPSES]), _t.c.expires_at <= bindparam("now"))
-    .limit(bindparam("limit"))
+    .limit(bindparam("limit", type_=Integer))
     .with_for_update(skip_locked=True)
 )
 
