@@ -57,9 +57,29 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  {url}")
     if settings.sandbox:
         print(f"  {settings.public_url}/sandbox/transactions/<TicketId>/outcome (sandbox control)")
+        _warn_sandbox(settings)
     sys.stdout.flush()
     Server().run()
     return 0
+
+
+SANDBOX_WARNING = (
+    "WARNING: sandbox mode is on (GATEWAY_SANDBOX): test cards are approved and payments are "
+    "settled by the sandbox bank, with no real bank behind them. Never expose it to real payers."
+)
+
+
+def _warn_sandbox(settings: Settings) -> None:
+    """Sandbox mode approves payments without a bank: say so loudly, in the banner and the log."""
+    import structlog
+
+    from gateway.logs import configure_logging
+
+    print(SANDBOX_WARNING)
+    configure_logging(settings.log_level)
+    structlog.get_logger("gateway.cli").warning(
+        "sandbox.enabled", message=SANDBOX_WARNING, public_url=settings.public_url
+    )
 
 
 def _jobs(args: argparse.Namespace, settings: Settings) -> int:

@@ -55,7 +55,9 @@ class Settings:
     database_url: str = "sqlite:///" + str(Path.cwd() / "var" / "gateway.sqlite3")
     #: Absolute base URL under which payers reach the gateway (eCollectUrl, WSDL fallback).
     public_url: str = "http://127.0.0.1:8000"
-    #: Sandbox mode: sandbox banks and the QA outcome control. Off in production.
+    #: Sandbox mode: the sandbox connectors (test cards, sandbox PSE bank, cash coupons) and the
+    #: QA outcome control. Off in production: then only configured connectors authorize payments
+    #: (none exists yet, so nothing is approved; `serve` warns when it is on).
     sandbox: bool = True
     #: Path prefix (lower case) -> v3 schema ("A" or "B") served under it.
     variants: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_VARIANTS))
@@ -63,8 +65,13 @@ class Settings:
     max_request_bytes: int = 1024 * 1024
     #: Deepest XML element nesting accepted in a SOAP message.
     max_xml_depth: int = 64
-    #: Minutes an eCollectUrl stays usable when the service sets no expiry in days.
+    #: Minutes a CREATED payment (its eCollectUrl) waits for the payer to choose a method
+    #: before it EXPIRES.
     session_minutes: int = 60
+    #: Hours a payment at the bank (BANK or PENDING) waits for the bank's answer before it ends
+    #: FAILED (releasing its double-payment lock). 72: a weekend of manual review at a bank;
+    #: a shorter bound risks failing a payment the bank debits later.
+    bank_answer_hours: int = 72
     #: Seconds a process keeps entities, services and banks it read (0: always read).
     catalog_cache_seconds: float = 30.0
     #: Log level of the structlog JSON logs.
@@ -87,6 +94,9 @@ class Settings:
             ),
             max_xml_depth=int(env.get("GATEWAY_MAX_XML_DEPTH") or defaults.max_xml_depth),
             session_minutes=int(env.get("GATEWAY_SESSION_MINUTES") or defaults.session_minutes),
+            bank_answer_hours=int(
+                env.get("GATEWAY_BANK_ANSWER_HOURS") or defaults.bank_answer_hours
+            ),
             catalog_cache_seconds=float(
                 env.get("GATEWAY_CATALOG_CACHE_SECONDS") or defaults.catalog_cache_seconds
             ),

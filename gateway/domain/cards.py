@@ -1,5 +1,6 @@
-"""Card data as it arrives in `AuthReferenceArray` (processTransactionPayment) and the sandbox's
-documented test cards.
+"""Card data as it arrives in `AuthReferenceArray` (processTransactionPayment): parsing, brand,
+masking. Whether a card is approved is the card authorizer's answer (`gateway.connectors`); the
+sandbox's documented test cards live with the sandbox authorizer.
 
 Layout (DESIGN §3): [0] card number, [1] expiry MM/YYYY, [2] CVV, [3] installments. The full
 number and the CVV are never stored: only the masked number, expiry and installments are kept.
@@ -11,20 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from gateway.domain.errors import InvalidAuthReference
-from gateway.domain.transactions import TranState
+from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 
-#: Sandbox test cards and the answer the sandbox authorizer gives for each. Any other valid card
-#: number is approved.
-TEST_CARDS: dict[str, TranState] = {
-    "4111111111111111": TranState.OK,
-    "5500000000000004": TranState.OK,
-    "4000000000000002": TranState.NOT_AUTHORIZED,
-    "5100000000000008": TranState.NOT_AUTHORIZED,
-    "4000000000000119": TranState.FAILED,
-    "4000000000000259": TranState.PENDING,
-}
-
-#: Card brand -> the sandbox institution code of that brand (paymentSystem 1).
+#: Card brand -> the institution code (FICode) of that brand under the card payment systems.
 BRAND_CODES = {"VISA": "1", "MASTERCARD": "2", "AMERICAN EXPRESS": "3", "DINERS CLUB": "4"}
 
 
@@ -62,8 +52,9 @@ class Card:
             str(self.installments),
         )
 
-    def sandbox_answer(self) -> TranState:
-        return TEST_CARDS.get(self.number, TranState.OK)
+    def institution(self, system: PaymentSystem) -> FinancialInstitution:
+        """The card's brand as the financial institution of the payment (FICode, BankName)."""
+        return FinancialInstitution(system, BRAND_CODES[self.brand], self.brand)
 
 
 def parse_card(references: tuple[str | None, ...] | None, today: date) -> Card:

@@ -9,15 +9,29 @@
 OK, NOT_AUTHORIZED, FAILED and EXPIRED are final. EXPIRED happens only before the payer reaches
 a financial institution (administrative manual, "Estados de Transacciones"). Every change is
 appended to `history`; nothing in it is ever rewritten.
+
+Every live state lapses: `expires_at` is when the *current* state runs out, set on entering it
+(`Lifetimes.lapses_at`), so one (state, expires_at) index finds everything due:
+
+    CREATED        the payer's web session (GATEWAY_SESSION_MINUTES)             -> EXPIRED
+    CAPTURED       the end of the coupon's due day, Bogota time: the service's
+                   "Limite en dias para pagos por sistema de pago" (expiry_days,
+                   manual default 0: the day it was issued) after the issue day  -> EXPIRED
+    BANK, PENDING  no bank answer within GATEWAY_BANK_ANSWER_HOURS               -> FAILED
+
+A payment at the bank cannot be EXPIRED (the manual keeps that for payments that never reached
+a bank); a bank that never answers is a failure to process it at the institution, FAILED: final,
+so the double-payment lock is released and the merchant is called back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from gateway.clock import BOGOTA, bogota_date
 from gateway.domain.errors import IllegalTransition
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 
@@ -61,6 +75,40 @@ TRANSITIONS: dict[TranState, frozenset[TranState]] = {
     TranState.PENDING: frozenset(_ANSWERS),
     TranState.CAPTURED: frozenset({TranState.OK, TranState.EXPIRED}),
 }
+
+#: Live states that lapse at `expires_at`, what each becomes then, and why (history detail).
+LAPSES: dict[TranState, tuple[TranState, str]] = {
+    TranState.CREATED: (TranState.EXPIRED, "payment session ended before a method was chosen"),
+    TranState.CAPTURED: (TranState.EXPIRED, "cash coupon not paid by its due date"),
+    TranState.BANK: (TranState.FAILED, "no answer from the financial institution in time"),
+    TranState.PENDING: (TranState.FAILED, "the financial institution never confirmed it in time"),
+}
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    """How long each live state lasts before the expiry job ends it (see the module docstring)."""
+
+    #: CREATED: the payer's session on the payment page.
+    session: timedelta
+    #: BANK and PENDING: how long a bank may take to answer.
+    bank_answer: timedelta
+
+    def lapses_at(self, state: TranState, at: datetime, coupon_days: int = 0) -> datetime:
+        """When `state`, entered `at`, runs out (`coupon_days`: the service's days, CAPTURED)."""
+        if state is TranState.CREATED:
+            return at + self.session
+        if state in (TranState.BANK, TranState.PENDING):
+            return at + self.bank_answer
+        if state is TranState.CAPTURED:
+            return coupon_due(at, coupon_days)
+        raise ValueError(f"{state.value} does not lapse")
+
+
+def coupon_due(issued_at: datetime, days: int) -> datetime:
+    """The end (Bogota midnight, as UTC) of the day `days` after the coupon's issue day."""
+    due_day = bogota_date(issued_at) + timedelta(days=max(days, 0))
+    return datetime.combine(due_day + timedelta(days=1), time.min, tzinfo=BOGOTA).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -123,11 +171,36 @@ class Transaction:
         transaction.history.append(StateChange(None, TranState.CREATED, at, source))
         return transaction
 
-    def move_to(self, target: TranState, *, at: datetime, source: str, detail: str = "") -> None:
+    def move_to(
+        self,
+        target: TranState,
+        *,
+        at: datetime,
+        source: str,
+        detail: str = "",
+        lapses_at: datetime | None = None,
+    ) -> None:
+        """Change state. Entering a state that lapses (BANK, PENDING, CAPTURED) needs the time
+        it runs out: a forgotten deadline must not silently inherit the previous state's."""
         if target not in TRANSITIONS.get(self.state, frozenset()):
             raise IllegalTransition(self.state.value, target.value)
+        if target in LAPSES:
+            if lapses_at is None:
+                raise ValueError(f"entering {target.value} needs the time it lapses")
+            self.expires_at = lapses_at
         self.history.append(StateChange(self.state, target, at, source, detail))
         self.state = target
+
+    def lapse(self, now: datetime, *, source: str) -> bool:
+        """End the payment if its current state ran out by `now` (False: it has not, or it is
+        final already: a bank answer may have arrived since it was found due)."""
+        lapse = LAPSES.get(self.state)
+        if lapse is None or self.expires_at > now:
+            return False
+        target, reason = lapse
+        due = self.expires_at.astimezone(UTC).isoformat(timespec="seconds")
+        self.move_to(target, at=now, source=source, detail=f"{reason} (due {due})")
+        return True
 
     def choose(self, system: PaymentSystem, institution: FinancialInstitution | None) -> None:
         """The payer (or merchant) picked the method and, for PSE and cards, the institution."""
@@ -144,10 +217,18 @@ class Transaction:
         source: str,
         trazability_code: str,
         bank_process_date: datetime,
+        lapses_at: datetime | None = None,
     ) -> None:
-        """A financial institution answered: the state plus what a bank reports with it."""
+        """A financial institution answered: the state plus what a bank reports with it
+        (`lapses_at`: when a PENDING answer runs out, see `Lifetimes`)."""
         if not target.bank_answered:
             raise IllegalTransition(self.state.value, target.value)
-        self.move_to(target, at=at, source=source, detail=f"trazability {trazability_code}")
+        self.move_to(
+            target,
+            at=at,
+            source=source,
+            detail=f"trazability {trazability_code}",
+            lapses_at=lapses_at,
+        )
         self.trazability_code = trazability_code
         self.bank_process_date = bank_process_date

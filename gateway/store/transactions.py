@@ -12,13 +12,14 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Integer, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from gateway.domain.callbacks import NOTIFIED_STATES, notification_fields
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import (
     DOUBLE_PAYMENT_STATES,
+    LAPSES,
     StateChange,
     Transaction,
     TranState,
@@ -40,11 +41,11 @@ _CREATION_FIELDS = (
     "entity_code", "srv_code", "trans_value", "trans_vat_value", "currency", "pay_currency",
     "currency_rate", "url_response", "url_redirect", "sign", "sign_fields", "policy_code",
     "double_payment_key", "refuses_double_payment", "payer_key", "retry_of", "channel",
-    "session_token", "expires_at", "created_at",
+    "session_token", "created_at",
 )  # fmt: skip
-#: What a state change may touch.
+#: What a state change may touch (`expires_at`: when the current state lapses).
 _MUTABLE_FIELDS = (
-    "fi_code", "fi_name", "trazability_code", "bank_process_date", "invoice",
+    "fi_code", "fi_name", "trazability_code", "bank_process_date", "invoice", "expires_at",
 )  # fmt: skip
 
 
@@ -53,6 +54,14 @@ _MUTABLE_FIELDS = (
 _INSERT = insert(_t).returning(_t.c.ticket_id)
 _UPDATE = update(_t).where(
     _t.c.ticket_id == bindparam("key_ticket_id"), _t.c.version == bindparam("key_version")
+)
+
+
+_DUE_FOR_EXPIRY = (
+    select(_t.c.ticket_id)
+    .where(_t.c.state.in_([state.value for state in LAPSES]), _t.c.expires_at <= bindparam("now"))
+    .limit(bindparam("limit", type_=Integer))
+    .with_for_update(skip_locked=True)
 )
 
 
@@ -233,19 +242,11 @@ class TransactionRepository:
         return attempts, sum(self._db.scalars(live), Decimal(0))
 
     def due_for_expiry(self, now: datetime, limit: int) -> list[int]:
-        """Live payments past their expiry, locked for this worker; other nodes skip them."""
-        return list(
-            self._db.scalars(
-                select(_t.c.ticket_id)
-                .where(
-                    _t.c.state.in_([TranState.CREATED.value, TranState.CAPTURED.value]),
-                    _t.c.expires_at <= now,
-                )
-                .order_by(_t.c.ticket_id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        )
+        """Live payments whose current state lapsed (CREATED, CAPTURED, BANK, PENDING past
+        `expires_at`), locked for this worker; other nodes skip them. One range scan of
+        `ix_transactions_state_expires` per state; no ORDER BY, so the LIMIT stops the scan
+        (any due row will do: the job drains them all)."""
+        return list(self._db.scalars(_DUE_FOR_EXPIRY, {"now": now, "limit": limit}))
 
 
 class CallbackRepository:

@@ -1,22 +1,26 @@
 """The payer's side of a payment: the page behind eCollectUrl, where the payer picks PSE (and a
-bank), a card or a cash coupon. The session token (`WsPm`) is the payer's only credential."""
+bank), a card or a cash coupon. The session token (`WsPm`) is the payer's only credential.
+
+Only the methods the service accepts AND that have a connector are offered; a choice of any
+other is refused like an unknown one (FAIL_INVALIDPAYMENTSYSTEM). With none to offer (sandbox
+off, no connector) the page says so and the payment lapses at the end of its session."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import structlog
 
-from gateway.clock import Clock
+from gateway.clock import Clock, bogota_date
 from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.transactions import Transaction, TranState
 from gateway.settings import Settings
 from gateway.store.uow import UnitOfWork
-from gateway.usecases.methods import bank_url, settle_method
+from gateway.usecases.methods import PaymentMethods, bank_link
 
 log = structlog.get_logger(__name__)
 
@@ -48,17 +52,28 @@ class PaymentPage:
     invoice: str
     url_redirect: str
     references: tuple[str, ...]
+    #: What the payer may choose: accepted by the service and with a connector.
     methods: tuple[PaymentSystem, ...]
     banks: tuple[FinancialInstitution, ...]
+    #: Where a PSE payment authorizes at the bank (from the PSE connector; '' if none).
+    bank_link: str = ""
+    #: The last Bogota day a cash coupon can be paid (CAPTURED), else None.
+    coupon_due_date: date | None = None
 
 
 class Checkout:
     def __init__(
-        self, uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        settings: Settings,
+        *,
+        methods: PaymentMethods,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._settings = settings
+        self._methods = methods
 
     def page(self, token: str) -> PaymentPage:
         with self._uow() as uow:
@@ -84,6 +99,7 @@ class Checkout:
             system = service.resolve_payment_system(method)
             if system is None:
                 raise InvalidPaymentSystem("choose a payment method")
+            self._methods.ensure_available(system)
             institution = None
             if system is PaymentSystem.PSE:
                 code = (fi_code or "").strip()
@@ -91,12 +107,13 @@ class Checkout:
                 if institution is None:
                     raise InvalidFICode("choose your bank")
             transaction.choose(system, institution)
-            settle_method(
+            self._methods.settle(
                 transaction,
                 at=now,
                 source="page:checkout",
                 auth_references=card,
-                bank_link=bank_url(self._settings.public_url, prefix, transaction.session_token),
+                prefix=prefix,
+                coupon_days=service.expiry_days,
             )
             uow.transactions.save(transaction)
             page = self._page(uow, transaction, now)
@@ -115,7 +132,7 @@ class Checkout:
         entity = uow.catalog.entity(transaction.entity_code)
         service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
         assert entity is not None and service is not None and transaction.ticket_id is not None
-        methods = tuple(sorted(service.accepted_systems(), key=lambda s: int(s.value)))
+        methods = self._methods.offered(service)
         return PaymentPage(
             token=transaction.session_token,
             ticket_id=transaction.ticket_id,
@@ -135,7 +152,15 @@ class Checkout:
             references=transaction.references,
             methods=methods,
             banks=tuple(
-                fi for fi in uow.catalog.institutions() if fi.payment_system is PaymentSystem.PSE
+                fi
+                for fi in uow.catalog.institutions()
+                if fi.payment_system is PaymentSystem.PSE and PaymentSystem.PSE in methods
+            ),
+            bank_link=_web_link(bank_link(transaction)),
+            coupon_due_date=(
+                bogota_date(transaction.expires_at - timedelta(microseconds=1))
+                if transaction.state is TranState.CAPTURED
+                else None
             ),
         )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -37,6 +37,7 @@ from gateway.domain.transactions import (
     DOUBLE_PAYMENT_STATES,
     RETRYABLE_STATES,
     Transaction,
+    TranState,
 )
 from gateway.settings import Settings
 from gateway.store.queries import information_statement, transaction_info
@@ -50,7 +51,7 @@ from gateway.usecases.commands import (
     Retry,
     TransactionInfo,
 )
-from gateway.usecases.methods import bank_url, payment_url, settle_method
+from gateway.usecases.methods import PaymentMethods, payment_url
 
 log = structlog.get_logger(__name__)
 
@@ -67,12 +68,15 @@ class Payments:
         engine: Engine,
         clock: Clock,
         settings: Settings,
+        *,
+        methods: PaymentMethods,
         token_factory: Callable[[], str] = new_session_token,
     ) -> None:
         self._uow = uow_factory
         self._engine = engine
         self._clock = clock
         self._settings = settings
+        self._methods = methods
         self._new_token = token_factory
         self._information_statement = information_statement(engine.dialect.name)
 
@@ -100,18 +104,20 @@ class Payments:
 
     def process_transaction(self, command: CreatePayment) -> TransactionInfo:
         """The merchant chose the method itself: card authorizes now, PSE goes to the bank,
-        cash becomes a coupon (DESIGN §3)."""
+        cash becomes a coupon (DESIGN §3). A method without a connector is refused
+        (FAIL_INVALIDPAYMENTSYSTEM) before anything is written."""
         try:
             with self._uow() as uow:
                 transaction = self._open(uow, command, "processTransactionPayment")
-                settle_method(
+                service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
+                assert service is not None  # _open found it
+                self._methods.settle(
                     transaction,
                     at=self._clock.now(),
                     source="webservice:processTransactionPayment",
                     auth_references=command.auth_references,
-                    bank_link=bank_url(
-                        self._settings.public_url, command.prefix, transaction.session_token
-                    ),
+                    prefix=command.prefix,
+                    coupon_days=service.expiry_days,
                 )
                 uow.transactions.save(transaction)
                 uow.commit()
@@ -148,6 +154,7 @@ class Payments:
         institution = self._institution(uow, system, command.fi_code)
         if institution is not None and system is None:
             system = institution.payment_system
+        self._methods.ensure_available(system)
         extras = _extras(command)
 
         key = double_payment_key(service.references, references)
@@ -155,11 +162,6 @@ class Payments:
         payer = references[0].strip() if references else None
         self._check_daily_limits(uow, service, payer, value, system, now)
 
-        expiry = (
-            timedelta(days=service.expiry_days)
-            if service.expiry_days
-            else timedelta(minutes=self._settings.session_minutes)
-        )
         transaction = Transaction.open(
             at=now,
             source=f"webservice:{operation}",
@@ -171,7 +173,7 @@ class Payments:
             pay_currency=service.pay_currency or currency,
             currency_rate=service.currency_rate,
             references=references,
-            expires_at=now + expiry,
+            expires_at=self._methods.lifetimes.lapses_at(TranState.CREATED, now),
             session_token=self._new_token(),
             invoice=_text(command.invoice),
             url_response=_text(command.url_response) or service.url_response,
@@ -313,14 +315,15 @@ class Payments:
     # --- getBankList -------------------------------------------------------------------------
 
     def get_bank_list(self, entity_code: str | None) -> BankList:
-        """getBankList's result has no ReturnCode: an unknown entity gets an empty list."""
+        """getBankList's result has no ReturnCode: an unknown entity gets an empty list. Only
+        institutions of payment systems with a connector are listed (sandbox off: none)."""
         try:
             with self._uow() as uow:
                 code = (entity_code or "").strip()
                 entity = uow.catalog.entity(code) if code else None
                 if entity is None or not entity.enabled:
                     return BankList(ReturnCode.FAIL_INVALIDENTITYCODE)
-                institutions = uow.catalog.institutions()
+                institutions = self._methods.institutions(uow.catalog.institutions())
         except Exception:
             log.exception("payment.bank_list_failed")
             return BankList(ReturnCode.FAIL_SYSTEM)

@@ -1,4 +1,8 @@
-"""The sandbox bank: what QA (and the sandbox bank pages) use to decide a payment's outcome."""
+"""The sandbox bank: what QA (and the sandbox bank pages) use to decide a payment's outcome.
+
+Sandbox mode only: `gateway.bootstrap` builds it only then (and the /sandbox routes exist only
+then). It answers as the sandbox PSE bank (`gateway.connectors.sandbox`) would.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import structlog
 from gateway.clock import Clock
 from gateway.domain.errors import IllegalTransition, TicketNotFound
 from gateway.domain.payment_systems import PaymentSystem
-from gateway.domain.transactions import Transaction, TranState
+from gateway.domain.transactions import Lifetimes, Transaction, TranState
 from gateway.store.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -32,10 +36,12 @@ class SandboxBank:
         self,
         uow_factory: Callable[[], UnitOfWork],
         clock: Clock,
+        lifetimes: Lifetimes,
         trazability_factory: Callable[[], str] = new_trazability_code,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
+        self._lifetimes = lifetimes
         self._new_trazability = trazability_factory
 
     def answer_at_bank(self, token: str, target: TranState) -> Transaction:
@@ -78,13 +84,19 @@ class SandboxBank:
                 if transaction.state is TranState.CREATED and (
                     transaction.payment_system is PaymentSystem.PSE
                 ):
-                    transaction.move_to(TranState.BANK, at=now, source=source)
+                    transaction.move_to(
+                        TranState.BANK,
+                        at=now,
+                        source=source,
+                        lapses_at=self._lifetimes.lapses_at(TranState.BANK, now),
+                    )
                 transaction.record_bank_answer(
                     target,
                     at=now,
                     source=source,
                     trazability_code=transaction.trazability_code or self._new_trazability(),
                     bank_process_date=now,
+                    lapses_at=self._lifetimes.lapses_at(TranState.PENDING, now),
                 )
             uow.transactions.save(transaction)
             uow.commit()

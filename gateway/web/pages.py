@@ -2,7 +2,7 @@
 
 GET shows what the payment needs next (choose a method, go to the bank, the coupon, or the
 result); POST is the payer's choice, answered with a redirect back to GET (post/redirect/get),
-or to the bank for PSE.
+or to the bank URL the PSE connector gave the payment. Only methods with a connector are shown.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from gateway.domain.errors import BusinessRefusal, IllegalTransition
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import TranState
 from gateway.usecases.checkout import PaymentPage, SessionExpired, SessionNotFound
-from gateway.usecases.methods import bank_url, payment_url
+from gateway.usecases.methods import payment_url
 from gateway.web.templating import render
 
 STATE_TEXT = {
@@ -62,9 +62,7 @@ def _show(container: Container, page: PaymentPage, prefix: str, error: str = "")
         )  # fmt: skip
     if page.state is TranState.CAPTURED:
         return render("coupon.html", page=page)
-    link = ""
-    if page.state is TranState.BANK and container.settings.sandbox:
-        link = bank_url("", prefix, page.token)
+    link = page.bank_link if page.state is TranState.BANK else ""
     return render("result.html", page=page, state_text=STATE_TEXT[page.state], bank_link=link)
 
 
@@ -81,9 +79,8 @@ def _choose(container: Container, request: Request, prefix: str, token: str) -> 
         return _expired()
     except (BusinessRefusal, IllegalTransition) as refused:
         return _show(container, container.checkout.page(token), prefix, _explain(refused))
-    if page.state is TranState.BANK and page.payment_system is PaymentSystem.PSE:
-        if container.settings.sandbox:
-            return redirect(bank_url("", prefix, page.token), 303)
+    if page.state is TranState.BANK and page.payment_system is PaymentSystem.PSE and page.bank_link:
+        return redirect(page.bank_link, 303)
     return redirect(payment_url("", prefix, token), 303)
 
 

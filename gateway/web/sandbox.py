@@ -29,6 +29,7 @@ def force_outcome(container: Container, request: Request, ticket_id: str) -> Res
         return _json({"error": f"TranState must be one of {', '.join(allowed)}"}, 400)
     if not ticket_id.isdigit() or len(ticket_id) > 18:
         return _json({"error": f"ticket {ticket_id} not found"}, 404)
+    assert container.sandbox is not None  # the route exists in sandbox mode only
     try:
         transaction = container.sandbox.force_outcome(int(ticket_id), TranState(wanted))
     except TicketNotFound:
@@ -58,6 +59,7 @@ def bank_page(container: Container, request: Request, token: str) -> Response:
             return redirect(payment_url("", prefix, token), 303)
         return render("bank.html", page=page)
     wanted = (request.form.get("TranState") or "").strip().upper()
+    assert container.sandbox is not None  # the route exists in sandbox mode only
     try:
         container.sandbox.answer_at_bank(token, TranState(wanted))
     except (ValueError, IllegalTransition):

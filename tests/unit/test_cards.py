@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from gateway.domain.cards import TEST_CARDS, parse_card
+from gateway.connectors.sandbox import TEST_CARDS
+from gateway.domain.cards import parse_card
 from gateway.domain.errors import InvalidAuthReference
 
 TODAY = date(2026, 11, 23)

@@ -1,10 +1,10 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from gateway.domain.errors import IllegalTransition
-from gateway.domain.transactions import Transaction, TranState
+from gateway.domain.transactions import Lifetimes, Transaction, TranState, coupon_due
 
 AT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
@@ -34,7 +34,7 @@ def test_a_new_transaction_is_created_and_its_creation_is_recorded():
 
 def test_a_pse_payment_goes_to_the_bank_then_gets_the_banks_answer():
     tx = transaction()
-    tx.move_to(TranState.BANK, at=AT, source="page")
+    tx.move_to(TranState.BANK, at=AT, source="page", lapses_at=AT)
     tx.record_bank_answer(
         TranState.OK, at=AT, source="bank", trazability_code="77", bank_process_date=AT
     )
@@ -57,14 +57,14 @@ def test_final_states_never_change(final):
 
 def test_a_payment_at_the_bank_cannot_expire():
     tx = transaction()
-    tx.move_to(TranState.BANK, at=AT, source="t")
+    tx.move_to(TranState.BANK, at=AT, source="t", lapses_at=AT)
     with pytest.raises(IllegalTransition):
         tx.move_to(TranState.EXPIRED, at=AT, source="t")
 
 
 def test_a_cash_coupon_is_paid_or_expires():
     tx = transaction()
-    tx.move_to(TranState.CAPTURED, at=AT, source="t")
+    tx.move_to(TranState.CAPTURED, at=AT, source="t", lapses_at=AT)
     with pytest.raises(IllegalTransition):
         tx.move_to(TranState.NOT_AUTHORIZED, at=AT, source="t")
     tx.move_to(TranState.EXPIRED, at=AT, source="t")
@@ -77,3 +77,73 @@ def test_the_double_payment_lock_is_held_only_while_the_payment_is_live():
     tx.move_to(TranState.NOT_AUTHORIZED, at=AT, source="t")
     assert tx.double_payment_lock is None
     assert transaction(double_payment_key="k").double_payment_lock is None
+
+
+LIFETIMES = Lifetimes(session=timedelta(minutes=60), bank_answer=timedelta(hours=72))
+
+
+def test_each_live_state_lapses_after_its_own_lifetime():
+    assert LIFETIMES.lapses_at(TranState.CREATED, AT) == AT + timedelta(minutes=60)
+    assert LIFETIMES.lapses_at(TranState.BANK, AT) == AT + timedelta(hours=72)
+    assert LIFETIMES.lapses_at(TranState.PENDING, AT) == AT + timedelta(hours=72)
+    # AT is 10:00 in Bogota on 2026-11-23: a 3-day coupon runs to the end of 2026-11-26 there.
+    assert LIFETIMES.lapses_at(TranState.CAPTURED, AT, coupon_days=3) == datetime(
+        2026, 11, 27, 5, 0, tzinfo=UTC
+    )
+    with pytest.raises(ValueError):
+        LIFETIMES.lapses_at(TranState.OK, AT)
+
+
+@pytest.mark.parametrize(
+    ("issued", "due"),
+    [
+        # 23:30 in Bogota on the 23rd (04:30 UTC on the 24th): still the 23rd's coupon.
+        (datetime(2026, 11, 24, 4, 30, tzinfo=UTC), datetime(2026, 11, 24, 5, 0, tzinfo=UTC)),
+        # 00:30 in Bogota on the 24th: due at the end of the 24th, Bogota.
+        (datetime(2026, 11, 24, 5, 30, tzinfo=UTC), datetime(2026, 11, 25, 5, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_coupon_is_due_at_the_end_of_its_bogota_day(issued, due):
+    assert coupon_due(issued, 0) == due
+
+
+def test_entering_a_state_that_lapses_sets_its_deadline_and_cannot_forget_it():
+    tx = transaction()
+    with pytest.raises(ValueError):
+        tx.move_to(TranState.BANK, at=AT, source="t")
+    assert tx.state is TranState.CREATED and len(tx.history) == 1
+    tx.move_to(TranState.BANK, at=AT, source="t", lapses_at=AT + timedelta(hours=72))
+    assert tx.expires_at == AT + timedelta(hours=72)
+
+
+@pytest.mark.parametrize(
+    ("state", "ends"),
+    [
+        (TranState.CREATED, TranState.EXPIRED),
+        (TranState.CAPTURED, TranState.EXPIRED),
+        (TranState.BANK, TranState.FAILED),
+        (TranState.PENDING, TranState.FAILED),
+    ],
+)
+def test_a_lapsed_state_ends_with_its_reason_recorded(state, ends):
+    tx = transaction()
+    due = AT + timedelta(hours=1)
+    if state is TranState.CREATED:
+        tx.expires_at = due
+    else:
+        tx.move_to(state, at=AT, source="t", lapses_at=due)
+    assert not tx.lapse(due - timedelta(seconds=1), source="job:expiry")
+    assert tx.state is state
+    assert tx.lapse(due, source="job:expiry")
+    last = tx.history[-1]
+    assert (tx.state, last.from_state, last.source) == (ends, state, "job:expiry")
+    assert "2026-11-23T16:00:00+00:00" in last.detail
+    assert not tx.lapse(due + timedelta(days=9), source="job:expiry")  # final: stays
+
+
+def test_a_payment_that_failed_at_the_bank_releases_its_double_payment_lock():
+    tx = transaction(double_payment_key="k", refuses_double_payment=True)
+    tx.move_to(TranState.BANK, at=AT, source="t", lapses_at=AT)
+    assert tx.double_payment_lock == "k"
+    tx.lapse(AT, source="job:expiry")
+    assert tx.state is TranState.FAILED and tx.double_payment_lock is None
