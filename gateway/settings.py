@@ -7,8 +7,12 @@ environment.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from gateway.domain.callback_targets import IPNetwork, parse_networks
 
 DEFAULT_VARIANTS: dict[str, str] = {
     # prefix (lower case) -> v3 schema served under it. v2 and v4 are the same everywhere.
@@ -58,6 +62,14 @@ class Settings:
     catalog_cache_seconds: float = 30.0
     #: Log level of the structlog JSON logs.
     log_level: str = "INFO"
+    #: Networks a URLResponse callback may reach although they are not public (loopback,
+    #: private, ...). Empty: only public addresses. scripts/serve and the tests open loopback.
+    callback_allowed_networks: tuple[IPNetwork, ...] = ()
+    #: Longest a whole callback exchange (connect, send, read the answer) may take, in seconds.
+    callback_timeout_seconds: float = 20.0
+    #: How long a node owns the callbacks it claimed; then they are due again (a node that died
+    #: mid-delivery loses nothing). Must exceed the exchange timeout.
+    callback_lease_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -77,4 +89,30 @@ class Settings:
                 env.get("GATEWAY_CATALOG_CACHE_SECONDS") or defaults.catalog_cache_seconds
             ),
             log_level=(env.get("GATEWAY_LOG_LEVEL") or defaults.log_level).upper(),
+            **_callback_settings(env, defaults),
         )
+
+
+def _callback_networks(value: str) -> tuple[IPNetwork, ...]:
+    try:
+        return parse_networks(value)
+    except ValueError as error:
+        raise ValueError(f"GATEWAY_CALLBACK_ALLOWED_NETWORKS: {error}") from None
+
+
+def _callback_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    timeout = float(
+        env.get("GATEWAY_CALLBACK_TIMEOUT_SECONDS") or defaults.callback_timeout_seconds
+    )
+    lease = float(env.get("GATEWAY_CALLBACK_LEASE_SECONDS") or defaults.callback_lease_seconds)
+    if timeout <= 0 or lease <= timeout:
+        raise ValueError(
+            "GATEWAY_CALLBACK_LEASE_SECONDS must exceed GATEWAY_CALLBACK_TIMEOUT_SECONDS (> 0)"
+        )
+    return {
+        "callback_allowed_networks": _callback_networks(
+            env.get("GATEWAY_CALLBACK_ALLOWED_NETWORKS") or ""
+        ),
+        "callback_timeout_seconds": timeout,
+        "callback_lease_seconds": lease,
+    }

@@ -13,9 +13,30 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from gateway.domain.transactions import TranState
+from gateway.domain.callback_targets import parse_networks
 from gateway.jobs.callbacks import deliver_due
+from gateway.settings import Settings
 from gateway.store.models import CallbackAttemptRow, CallbackRow
 from gateway.usecases.commands import CreatePayment
+
+
+LOOPBACK = parse_networks("127.0.0.0/8,::1/128")
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """The merchant listens on loopback: open it, as scripts/test and scripts/serve do."""
+    return Settings(
+        database_url=database_url,
+        public_url="https://pagos.example.co",
+        callback_allowed_networks=LOOPBACK,
+        callback_timeout_seconds=5,
+        callback_lease_seconds=30,
+    )
+
+
+def deliver(container, clock, **options) -> int:
+    return deliver_due(container.uow, clock, container.settings, **options)
 
 
 class Merchant:
@@ -65,8 +86,8 @@ def callbacks(container) -> list[dict]:
 def test_an_approved_payment_is_posted_to_url_response_once(container, clock, merchant):
     app, url = merchant
     ticket = paid_ticket(container, url)
-    assert deliver_due(container.uow, clock) == 1
-    assert deliver_due(container.uow, clock) == 0
+    assert deliver(container, clock) == 1
+    assert deliver(container, clock) == 0
     [posted] = app.received
     assert posted["TicketId"] == [ticket] and posted["TranState"] == ["OK"]
     assert posted["TransValue"] == ["12345.00"] and posted["BankName"] == ["BANCO UNION COLOMBIANO"]
@@ -81,14 +102,14 @@ def test_a_failing_merchant_is_retried_on_schedule_and_every_attempt_recorded(
     app, url = merchant
     app.answers = [503, 500]
     paid_ticket(container, url)
-    assert deliver_due(container.uow, clock) == 1
-    assert deliver_due(container.uow, clock) == 0  # not due before its next attempt time
+    assert deliver(container, clock) == 1
+    assert deliver(container, clock) == 0  # not due before its next attempt time
     clock.advance(seconds=30)
-    assert deliver_due(container.uow, clock) == 1
+    assert deliver(container, clock) == 1
     clock.advance(seconds=59)
-    assert deliver_due(container.uow, clock) == 0
+    assert deliver(container, clock) == 0
     clock.advance(seconds=1)
-    assert deliver_due(container.uow, clock) == 1
+    assert deliver(container, clock) == 1
     assert len(app.received) == 3
     [row] = callbacks(container)
     assert (row["status"], row["attempts"]) == ("delivered", 3)
@@ -103,9 +124,9 @@ def test_a_merchant_that_refuses_is_not_hammered(container, clock, merchant):
     app, url = merchant
     app.answers = [404]
     paid_ticket(container, url)
-    deliver_due(container.uow, clock)
+    deliver(container, clock)
     clock.advance(hours=2)
-    assert deliver_due(container.uow, clock) == 0
+    assert deliver(container, clock) == 0
     assert callbacks(container)[0]["status"] == "failed"
 
 
@@ -113,7 +134,7 @@ def test_an_unreachable_merchant_is_retried_then_given_up_after_an_hour(containe
     paid_ticket(container, "http://127.0.0.1:9/closed")
     tries = 0
     for _ in range(20):
-        tries += deliver_due(container.uow, clock)
+        tries += deliver(container, clock)
         clock.advance(minutes=15)
     [row] = callbacks(container)
     assert (row["status"], row["attempts"], tries) == ("failed", 9, 9)
