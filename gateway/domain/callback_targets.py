@@ -160,10 +160,10 @@ def _kind(address: IPAddress) -> str | None:
         return "multicast"
     if isinstance(address, ipaddress.IPv6Address) and address.is_site_local:
         return "site-local"
-    if address.is_private:
-        return "private"
     if address.is_reserved:
         return "reserved"
+    if address.is_private:
+        return "private"
     if not address.is_global:  # 100.64.0.0/10 (carrier-grade NAT) and the like
         return "non-global"
     return None
