@@ -177,7 +177,6 @@ class HttpSender:
         watchdog.start()
         connection = http.client.HTTPConnection(target.host, target.port)
         connection.sock = sock  # already connected to the vetted address: no lookup, no dial
-        status: int | None = None
         try:
             connection.putrequest(
                 "POST", target.request_target, skip_host=True, skip_accept_encoding=True
@@ -196,6 +195,10 @@ class HttpSender:
             connection.putheader("Content-Length", str(len(body)))
             connection.endheaders(body)
             response = connection.getresponse()
+            if expired.is_set():
+                # The watchdog cut the answer short: what http.client parsed may be a partial
+                # status line or header block, which is no answer at all.
+                return SendResult(error=f"no complete answer within {self.timeout:g} s")
             status = response.status
             error = ""
             if 300 <= status < 400:
