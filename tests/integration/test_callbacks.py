@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -463,10 +464,25 @@ def test_a_merchant_with_a_secret_gets_signed_callbacks_it_can_verify(container,
     [posted] = app.received
     timestamp = posted.headers["X-Ecollect-Timestamp"]
     assert int(timestamp) == int(clock.now().timestamp())
-    # What the README tells the merchant to do, over the raw body it received:
     signed = timestamp.encode() + b"." + posted.body
     expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(posted.headers["X-Ecollect-Signature"], expected)
+    # The README's snippet, as a merchant would paste it (the frozen clock is days away from
+    # the real one, hence the wide window here).
+    verify = readme_verify()
+    assert verify(secret, posted.headers, posted.body, tolerance=10**9)
+    assert not verify(secret, posted.headers, posted.body + b"&TransValue=1.00", tolerance=10**9)
+    assert not verify("another secret", posted.headers, posted.body, tolerance=10**9)
+    assert not verify(secret, posted.headers, posted.body)  # outside the 5 minute window
+
+
+def readme_verify() -> Callable[..., bool]:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Verifying a callback's signature") :]
+    code = section[section.index("```python") + len("```python") : section.index("```\n\n")]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    return namespace["verify"]
 
 
 # -- fields are the SOAP answer's --------------------------------------------------------------
