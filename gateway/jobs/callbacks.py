@@ -65,6 +65,9 @@ def deliver_due(
 ) -> int:
     """One pass; returns how many callbacks it settled or tried (0: nothing was due)."""
     settings = settings or Settings()
+    if settings.callback_lease_seconds <= settings.callback_timeout_seconds:
+        # A lease shorter than a send would let a second node send while the first still is.
+        raise ValueError("the callback lease must exceed the callback timeout")
     send = send or HttpSender.from_settings(settings).send
     lease = timedelta(seconds=settings.callback_lease_seconds)
     token = uuid.uuid4().hex

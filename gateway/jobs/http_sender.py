@@ -16,12 +16,15 @@ Bounded on every side, so a hostile or broken merchant cannot hold a delivery sl
   are kept as the excerpt stored with the attempt.
 
 Addresses are tried in resolver order; a connection that fails before anything was sent moves
-on to the next vetted address (`localhost` may answer on 127.0.0.1 but not on ::1).
+on to the next vetted address (`localhost` may answer on 127.0.0.1 but not on ::1). The name
+lookup itself is bounded by the system resolver's own timeouts, not by the deadline; the lease
+(`GATEWAY_CALLBACK_LEASE_SECONDS`, 60 s by default against a 20 s exchange) leaves room for it.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
 import ipaddress
 import socket
@@ -77,9 +80,10 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return addresses
 
 
+@functools.lru_cache(maxsize=1)
 def default_ssl_context() -> ssl.SSLContext:
     """Certificates are verified, host names checked. certifi's roots when installed (what
-    `requests` trusted before), else the system's."""
+    `requests` trusted before), else the system's. Built once (loading roots costs)."""
     try:
         import certifi
 

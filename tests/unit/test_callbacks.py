@@ -287,3 +287,24 @@ def test_networks_parse_and_typos_are_refused():
         parse_networks("10.0.0.1/8")
     with pytest.raises(ValueError):
         parse_networks("not-a-network")
+
+
+def test_callback_settings_come_from_the_environment_and_bad_ones_stop_the_start():
+    from gateway.settings import Settings
+
+    default = Settings.from_env({})
+    assert default.callback_allowed_networks == ()  # production: public addresses only
+    assert default.callback_lease_seconds > default.callback_timeout_seconds
+    opened = Settings.from_env(
+        {
+            "GATEWAY_CALLBACK_ALLOWED_NETWORKS": "127.0.0.0/8,::1/128",
+            "GATEWAY_CALLBACK_TIMEOUT_SECONDS": "3",
+            "GATEWAY_CALLBACK_LEASE_SECONDS": "4",
+        }
+    )
+    assert opened.callback_allowed_networks == LOOPBACK
+    assert (opened.callback_timeout_seconds, opened.callback_lease_seconds) == (3, 4)
+    with pytest.raises(ValueError, match="GATEWAY_CALLBACK_ALLOWED_NETWORKS"):
+        Settings.from_env({"GATEWAY_CALLBACK_ALLOWED_NETWORKS": "10.0.0.1/8"})
+    with pytest.raises(ValueError, match="LEASE"):
+        Settings.from_env({"GATEWAY_CALLBACK_LEASE_SECONDS": "20"})
