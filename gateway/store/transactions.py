@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, func, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from gateway.domain.callbacks import (
@@ -284,6 +284,37 @@ _final = _callbacks.alias("final")
 _LAPSED = "no outcome recorded before the claim's lease ended (the node stopped?)"
 
 
+def due_callbacks_query(now: datetime, limit: int) -> Select[Any]:
+    """The outbox's due rows: unsettled, due by `now` (a lapsed lease included), and the oldest
+    unsettled callback of their payment; read through `ix_merchant_callbacks_due`, the older
+    ones per payment through `uq_merchant_callbacks_ticket_state`."""
+    return (
+        select(
+            _c.c.id,
+            _c.c.ticket_id,
+            _c.c.state,
+            _c.c.url,
+            _c.c.payload,
+            _c.c.attempts,
+            _c.c.claim_token,
+            _c.c.next_attempt_at,
+            _t.c.entity_code,
+        )
+        .join(_t, _t.c.ticket_id == _c.c.ticket_id)
+        .where(
+            _c.c.status == _PENDING,
+            _c.c.next_attempt_at <= now,
+            ~exists().where(
+                _older.c.ticket_id == _c.c.ticket_id,
+                _older.c.status == _PENDING,
+                _older.c.id < _c.c.id,
+            ),
+        )
+        .order_by(_c.c.next_attempt_at)
+        .limit(limit)
+    )
+
+
 class CallbackRepository:
     """The outbox of merchant callbacks (rows written by TransactionRepository).
 
@@ -316,30 +347,7 @@ class CallbackRepository:
             # claim cannot interleave with another writer.
             self._db.exec_driver_sql("BEGIN IMMEDIATE")
         rows = self._db.execute(
-            select(
-                _c.c.id,
-                _c.c.ticket_id,
-                _c.c.state,
-                _c.c.url,
-                _c.c.payload,
-                _c.c.attempts,
-                _c.c.claim_token,
-                _c.c.next_attempt_at,
-                _t.c.entity_code,
-            )  # fmt: skip
-            .join(_t, _t.c.ticket_id == _c.c.ticket_id)
-            .where(
-                _c.c.status == _PENDING,
-                _c.c.next_attempt_at <= now,
-                ~exists().where(
-                    _older.c.ticket_id == _c.c.ticket_id,
-                    _older.c.status == _PENDING,
-                    _older.c.id < _c.c.id,
-                ),
-            )
-            .order_by(_c.c.next_attempt_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=_c)
+            due_callbacks_query(now, limit).with_for_update(skip_locked=True, of=_c)
         ).all()
         if not rows:
             return [], 0
