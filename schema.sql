@@ -164,11 +164,12 @@ CREATE TABLE merchant_callbacks (
 	status VARCHAR(10) NOT NULL, 
 	attempts INTEGER NOT NULL, 
 	next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	claim_token VARCHAR(32), 
 	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
 	delivered_at TIMESTAMP WITH TIME ZONE, 
 	PRIMARY KEY (id), 
 	CONSTRAINT uq_merchant_callbacks_ticket_state UNIQUE (ticket_id, state), 
-	CONSTRAINT ck_merchant_callbacks_status CHECK (status IN ('pending', 'delivered', 'failed')), 
+	CONSTRAINT ck_merchant_callbacks_status CHECK (status IN ('pending', 'delivered', 'failed', 'superseded')), 
 	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
 );
 
@@ -177,8 +178,9 @@ CREATE INDEX ix_merchant_callbacks_due ON merchant_callbacks (status, next_attem
 CREATE TABLE merchant_callback_attempts (
 	id BIGSERIAL NOT NULL, 
 	callback_id BIGINT NOT NULL, 
+	attempt INTEGER NOT NULL, 
 	at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	duration_ms INTEGER NOT NULL, 
+	duration_ms INTEGER, 
 	http_status INTEGER, 
 	response_excerpt TEXT NOT NULL, 
 	error TEXT NOT NULL, 

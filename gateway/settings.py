@@ -7,10 +7,12 @@ environment.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from gateway.domain.access import InvalidNetwork, parse_networks
+from gateway.domain.access import InvalidNetwork, Network, parse_networks
 
 DEFAULT_VARIANTS: dict[str, str] = {
     # prefix (lower case) -> v3 schema served under it. v2 and v4 are the same everywhere.
@@ -40,11 +42,11 @@ def _variants(value: str | None) -> dict[str, str]:
     return variants
 
 
-def _networks(name: str, value: str | None) -> tuple[str, ...]:
+def _networks(name: str, value: str | None) -> tuple[Network, ...]:
     """A comma-separated list of CIDRs, validated now (a typo must stop the start, not later)."""
     parts = [part for part in (value or "").split(",") if part.strip()]
     try:
-        return tuple(str(network) for network in parse_networks(parts))
+        return parse_networks(parts)
     except InvalidNetwork as error:
         raise ValueError(f"{name}: {error.message}") from None
 
@@ -79,6 +81,14 @@ class Settings:
     #: Networks (CIDRs) of the reverse proxies in front of the gateway. Only a peer inside one
     #: is believed about X-Forwarded-For/-Host/-Proto (`gateway.web.client`); empty: nobody.
     trusted_proxies: tuple[str, ...] = ()
+    #: Networks a URLResponse callback may reach although they are not public (loopback,
+    #: private, ...). Empty: only public addresses. scripts/serve and the tests open loopback.
+    callback_allowed_networks: tuple[Network, ...] = ()
+    #: Longest a whole callback exchange (connect, send, read the answer) may take, in seconds.
+    callback_timeout_seconds: float = 20.0
+    #: How long a node owns the callbacks it claimed; then they are due again (a node that died
+    #: mid-delivery loses nothing). Must exceed the exchange timeout.
+    callback_lease_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -101,7 +111,29 @@ class Settings:
                 env.get("GATEWAY_CATALOG_CACHE_SECONDS") or defaults.catalog_cache_seconds
             ),
             log_level=(env.get("GATEWAY_LOG_LEVEL") or defaults.log_level).upper(),
-            trusted_proxies=_networks(
-                "GATEWAY_TRUSTED_PROXIES", env.get("GATEWAY_TRUSTED_PROXIES")
+            trusted_proxies=tuple(
+                str(network)
+                for network in _networks(
+                    "GATEWAY_TRUSTED_PROXIES", env.get("GATEWAY_TRUSTED_PROXIES")
+                )
             ),
+            **_callback_settings(env, defaults),
         )
+
+
+def _callback_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    timeout = float(
+        env.get("GATEWAY_CALLBACK_TIMEOUT_SECONDS") or defaults.callback_timeout_seconds
+    )
+    lease = float(env.get("GATEWAY_CALLBACK_LEASE_SECONDS") or defaults.callback_lease_seconds)
+    if timeout <= 0 or lease <= timeout:
+        raise ValueError(
+            "GATEWAY_CALLBACK_LEASE_SECONDS must exceed GATEWAY_CALLBACK_TIMEOUT_SECONDS (> 0)"
+        )
+    return {
+        "callback_allowed_networks": _networks(
+            "GATEWAY_CALLBACK_ALLOWED_NETWORKS", env.get("GATEWAY_CALLBACK_ALLOWED_NETWORKS")
+        ),
+        "callback_timeout_seconds": timeout,
+        "callback_lease_seconds": lease,
+    }

@@ -23,7 +23,7 @@ def run_pass(container: Container) -> dict[str, int]:
     done: dict[str, int] = {}
     jobs: dict[str, Callable[[], int]] = {
         "expired": lambda: expire_due(container.uow, container.clock),
-        "callbacks": lambda: deliver_due(container.uow, container.clock),
+        "callbacks": lambda: deliver_due(container.uow, container.clock, container.settings),
     }
     for name, job in jobs.items():
         done[name] = 0

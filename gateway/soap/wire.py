@@ -10,8 +10,18 @@ declare (O3, O4): decimals in fixed notation, `xs:date` as `yyyy-MM-dd`, `xs:dat
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
+
+# The output forms are shared with the merchant callbacks, so they live in the domain.
+from gateway.domain.formats import (
+    BOGOTA,
+    MIN_DATE,
+    MIN_DATETIME,
+    bogota_wall_time,
+    date_to_wire,
+    datetime_to_wire,
+    decimal_to_wire,
+)
 
 __all__ = [
     "BOGOTA",
@@ -29,21 +39,6 @@ __all__ = [
     "xml_safe",
 ]
 
-
-def _bogota() -> tzinfo:
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("America/Bogota")
-    except Exception:  # no tz database on the host: Colombia has kept UTC-5 since 1993
-        return timezone(timedelta(hours=-5), "America/Bogota")
-
-
-BOGOTA = _bogota()
-
-#: What ASMX writes for an unset DateTime (DESIGN §3).
-MIN_DATE = date(1, 1, 1)
-MIN_DATETIME = datetime(1, 1, 1)
 
 # XML Schema whitespace (the "collapse" facet of numeric types); str.strip() would also eat
 # characters XmlConvert rejects, such as a no-break space.
@@ -92,15 +87,6 @@ def int_from_wire(text: str | None) -> int | None:
     return int(text)
 
 
-def decimal_to_wire(value: Decimal | int | float | str) -> str:
-    """Fixed notation, scale kept: Decimal('1E+5') -> '100000', Decimal('1.50') -> '1.50'."""
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    if not value.is_finite():
-        raise ValueError(f"{value!r} has no xs:decimal form")
-    return format(value, "f")
-
-
 def int_to_wire(value: int | str) -> str:
     """xs:int / xs:nonNegativeInteger; a numeric string (bank code) is kept as written."""
     if isinstance(value, str):
@@ -109,27 +95,6 @@ def int_to_wire(value: int | str) -> str:
             raise ValueError(f"{value!r} is not an integer")
         return text
     return str(int(value))
-
-
-def bogota_wall_time(value: datetime) -> datetime:
-    """The local wall time in Bogotá, naive and whole seconds: what ASMX would print."""
-    if value.tzinfo is not None:
-        value = value.astimezone(BOGOTA).replace(tzinfo=None)
-    return value.replace(microsecond=0)
-
-
-def date_to_wire(value: date | datetime) -> str:
-    """xs:date (v2, v3 A): `yyyy-MM-dd`; an aware datetime gives its Bogotá date (O4)."""
-    if isinstance(value, datetime):
-        value = bogota_wall_time(value).date()
-    return value.isoformat()
-
-
-def datetime_to_wire(value: date | datetime) -> str:
-    """xs:dateTime (v3 B, v4): `yyyy-MM-ddTHH:mm:ss`, Bogotá wall time, no offset."""
-    if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    return bogota_wall_time(value).isoformat()
 
 
 def needs_escaping(text: str) -> bool:

@@ -226,14 +226,18 @@ class StateHistoryRow(Base):
 class CallbackRow(Base):
     """Outbox: one callback owed to a merchant's URLResponse per notified state of a payment.
 
-    Written in the same database transaction as the state change; delivered rows are kept.
+    Written in the same database transaction as the state change; kept when settled. A node
+    claims a due row by setting `claim_token` and pushing `next_attempt_at` to the end of its
+    lease, so the due index also finds rows whose node died mid-delivery
+    (`gateway.jobs.callbacks`).
     """
 
     __tablename__ = "merchant_callbacks"
     __table_args__ = (
         UniqueConstraint("ticket_id", "state", name="uq_merchant_callbacks_ticket_state"),
         CheckConstraint(
-            "status IN ('pending', 'delivered', 'failed')", name="ck_merchant_callbacks_status"
+            "status IN ('pending', 'delivered', 'failed', 'superseded')",
+            name="ck_merchant_callbacks_status",
         ),
         Index("ix_merchant_callbacks_due", "status", "next_attempt_at"),
     )
@@ -246,8 +250,12 @@ class CallbackRow(Base):
     url: Mapped[str] = mapped_column(String(500))
     payload: Mapped[list] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="pending")
+    #: Tries started (a claim counts one, also when its node died before recording it).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Due time; while claimed, the end of the claim's lease.
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: The current claim (None: not claimed); recording an outcome must name it.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -264,8 +272,11 @@ class CallbackAttemptRow(Base):
     callback_id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), ForeignKey("merchant_callbacks.id")
     )
+    #: Which try of the callback this was (1, 2, ...).
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
-    duration_ms: Mapped[int] = mapped_column(Integer)
+    #: None when the node died before it could tell (the lease expired).
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
     http_status: Mapped[int | None] = mapped_column(Integer)
     response_excerpt: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")

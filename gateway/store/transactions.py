@@ -7,24 +7,42 @@ Optimistic concurrency: every UPDATE names the version it read; a lost race rais
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, Integer, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from gateway.domain.callbacks import NOTIFIED_STATES, notification_fields
+from gateway.domain.callbacks import (
+    MOOT_ONCE_FINAL,
+    NOTIFIED_STATES,
+    CallbackStatus,
+    notification_fields,
+)
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import (
     DOUBLE_PAYMENT_STATES,
+    FINAL_STATES,
     LAPSES,
     StateChange,
     Transaction,
     TranState,
 )
 from gateway.store.models import (
+    CallbackAttemptRow,
     CallbackRow,
     StateHistoryRow,
     TransactionReferenceRow,
@@ -35,6 +53,7 @@ _t = TransactionRow.__table__
 _refs = TransactionReferenceRow.__table__
 _history = StateHistoryRow.__table__
 _callbacks = CallbackRow.__table__
+_attempts = CallbackAttemptRow.__table__
 
 #: Written once, at creation.
 _CREATION_FIELDS = (
@@ -181,7 +200,7 @@ class TransactionRepository:
                         "payload": [
                             list(pair) for pair in notification_fields(transaction, change.to_state)
                         ],
-                        "status": "pending",
+                        "status": CallbackStatus.PENDING.value,
                         "attempts": 0,
                         "next_attempt_at": change.at,
                         "created_at": change.at,
@@ -189,6 +208,11 @@ class TransactionRepository:
                     for change in owed
                 ],
             )
+            # "Pending" is moot once a final state is owed: an unsent one is never sent after.
+            if any(c.to_state in FINAL_STATES for c in owed) and any(
+                c.to_state in MOOT_ONCE_FINAL for c in transaction.history
+            ):
+                _supersede_moot(self._db, transaction.ticket_id)
         assert transaction.ticket_id is not None
         self._persisted_history[transaction.ticket_id] = len(transaction.history)
 
@@ -249,23 +273,209 @@ class TransactionRepository:
         return list(self._db.scalars(_DUE_FOR_EXPIRY, {"now": now, "limit": limit}))
 
 
+@dataclass(frozen=True)
+class ClaimedCallback:
+    """A callback this node leased: everything needed to send it and to record the outcome."""
+
+    id: int
+    ticket_id: int
+    entity_code: str
+    state: TranState
+    url: str
+    payload: list[tuple[str, str]]
+    #: Which try this is (1, 2, ...).
+    attempt: int
+    token: str
+
+
+_PENDING = CallbackStatus.PENDING.value
+_c = _callbacks
+_older = _callbacks.alias("older")
+_final = _callbacks.alias("final")
+_LAPSED = "no outcome recorded before the claim's lease ended (the node stopped?)"
+
+
+def due_callbacks_query(now: datetime, limit: int) -> Select[Any]:
+    """The outbox's due rows: unsettled, due by `now` (a lapsed lease included), and the oldest
+    unsettled callback of their payment; read through `ix_merchant_callbacks_due`, the older
+    ones per payment through `uq_merchant_callbacks_ticket_state`."""
+    return (
+        select(
+            _c.c.id,
+            _c.c.ticket_id,
+            _c.c.state,
+            _c.c.url,
+            _c.c.payload,
+            _c.c.attempts,
+            _c.c.claim_token,
+            _c.c.next_attempt_at,
+            _t.c.entity_code,
+        )
+        .join(_t, _t.c.ticket_id == _c.c.ticket_id)
+        .where(
+            _c.c.status == _PENDING,
+            _c.c.next_attempt_at <= now,
+            ~exists().where(
+                _older.c.ticket_id == _c.c.ticket_id,
+                _older.c.status == _PENDING,
+                _older.c.id < _c.c.id,
+            ),
+        )
+        .order_by(_c.c.next_attempt_at)
+        .limit(limit)
+    )
+
+
 class CallbackRepository:
-    """The outbox of merchant callbacks (rows written by TransactionRepository)."""
+    """The outbox of merchant callbacks (rows written by TransactionRepository).
+
+    Delivery is lease-based so no database transaction spans a merchant's HTTP call:
+    `claim_due` leases rows in one short transaction, the caller posts them with no
+    transaction open, and `record` settles each in another short one, provided its claim still
+    holds (a 2xx settles the row whatever the claim: the merchant has it).
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def due(self, now: datetime, limit: int) -> list[CallbackRow]:
-        """Pending callbacks whose time has come, locked for this worker (others skip them)."""
-        return list(
-            self.session.scalars(
-                select(CallbackRow)
-                .where(CallbackRow.status == "pending", CallbackRow.next_attempt_at <= now)
-                .order_by(CallbackRow.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
+    @cached_property
+    def _db(self) -> Connection:
+        return self.session.connection()
+
+    def claim_due(
+        self, now: datetime, lease_until: datetime, token: str, limit: int
+    ) -> tuple[list[ClaimedCallback], int]:
+        """Lease up to `limit` due callbacks to `token` until `lease_until`; returns them and
+        how many due ones were superseded instead. Must be the unit of work's first call (on
+        SQLite it opens the write transaction).
+
+        Only the oldest unsettled callback of each payment is due (order per payment). Rows
+        other nodes are claiming are skipped (SKIP LOCKED); rows whose lease ended without an
+        outcome are due again, and the lost try is recorded.
+        """
+        if self._db.dialect.name == "sqlite":
+            # One writer at a time: take the write lock before reading, so the read and the
+            # claim cannot interleave with another writer.
+            self._db.exec_driver_sql("BEGIN IMMEDIATE")
+        rows = self._db.execute(
+            due_callbacks_query(now, limit).with_for_update(skip_locked=True, of=_c)
+        ).all()
+        if not rows:
+            return [], 0
+        lapsed = [row for row in rows if row.claim_token is not None]
+        if lapsed:
+            self._db.execute(
+                insert(_attempts),
+                [
+                    {
+                        "callback_id": row.id,
+                        "attempt": row.attempts,
+                        "at": row.next_attempt_at,
+                        "duration_ms": None,
+                        "http_status": None,
+                        "response_excerpt": "",
+                        "error": _LAPSED,
+                    }
+                    for row in lapsed
+                ],
             )
+        moot = [row.id for row in rows if TranState(row.state) in MOOT_ONCE_FINAL]
+        superseded = set(_supersede_moot(self._db, None, among=moot)) if moot else set()
+        claimed = [row for row in rows if row.id not in superseded]
+        if claimed:
+            self._db.execute(
+                update(_c)
+                .where(_c.c.id.in_([row.id for row in claimed]))
+                .values(claim_token=token, attempts=_c.c.attempts + 1, next_attempt_at=lease_until)
+            )
+        return [
+            ClaimedCallback(
+                id=row.id,
+                ticket_id=row.ticket_id,
+                entity_code=row.entity_code,
+                state=TranState(row.state),
+                url=row.url,
+                payload=[(name, value) for name, value in row.payload],
+                attempt=row.attempts + 1,
+                token=token,
+            )
+            for row in claimed
+        ], len(superseded)
+
+    def record(
+        self,
+        claim: ClaimedCallback,
+        *,
+        outcome: CallbackStatus,
+        started_at: datetime,
+        finished_at: datetime,
+        duration_ms: int,
+        http_status: int | None,
+        excerpt: str,
+        error: str,
+        retry_at: datetime | None = None,
+    ) -> bool:
+        """Record one try and settle the callback as `outcome` (PENDING: due again at
+        `retry_at`). False when the claim had lapsed: the try is recorded, the row untouched
+        (unless the merchant answered 2xx and the row is still unsettled: it is delivered)."""
+        self._db.execute(
+            insert(_attempts),
+            {
+                "callback_id": claim.id,
+                "attempt": claim.attempt,
+                "at": started_at,
+                "duration_ms": duration_ms,
+                "http_status": http_status,
+                "response_excerpt": excerpt,
+                "error": error,
+            },
         )
+        mine = update(_c).where(_c.c.id == claim.id, _c.c.status == _PENDING)
+        if outcome is CallbackStatus.DELIVERED:
+            statement = mine.values(
+                status=outcome.value, delivered_at=finished_at, claim_token=None
+            )
+        elif outcome is CallbackStatus.PENDING:
+            assert retry_at is not None
+            statement = mine.where(_c.c.claim_token == claim.token).values(
+                next_attempt_at=retry_at, claim_token=None
+            )
+        else:
+            statement = mine.where(_c.c.claim_token == claim.token).values(
+                status=outcome.value, claim_token=None
+            )
+        held = self._db.execute(statement).rowcount == 1
+        if held and outcome is CallbackStatus.PENDING and claim.state in MOOT_ONCE_FINAL:
+            # A final state may have been owed while this one was in flight: do not make it
+            # wait for this one's retry.
+            _supersede_moot(self._db, claim.ticket_id)
+        return held
+
+
+def _supersede_moot(
+    db: Connection, ticket_id: int | None, among: list[int] | None = None
+) -> list[int]:
+    """Mark superseded the unsent, unclaimed moot callbacks (PENDING) of payments that owe a
+    final one: of `ticket_id`, or the rows `among` (already locked by the caller, claimed or
+    not). Returns their ids."""
+    statement = update(_c).where(
+        _c.c.status == _PENDING,
+        _c.c.state.in_([state.value for state in MOOT_ONCE_FINAL]),
+        exists().where(
+            _final.c.ticket_id == _c.c.ticket_id,
+            _final.c.state.in_([state.value for state in FINAL_STATES]),
+        ),
+    )
+    if among is not None:
+        statement = statement.where(_c.c.id.in_(among))
+    else:
+        statement = statement.where(_c.c.ticket_id == ticket_id, _c.c.claim_token.is_(None))
+    result = db.execute(
+        statement.values(status=CallbackStatus.SUPERSEDED.value, claim_token=None).returning(
+            _c.c.id
+        )
+    )
+    return list(result.scalars())
 
 
 def _mutable_values(transaction: Transaction) -> dict[str, Any]:
