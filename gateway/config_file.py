@@ -327,12 +327,12 @@ TOP_KEYS = ("version", "entities", "financial_institutions")
 
 class _Walk:
     def __init__(self) -> None:
-        self.errors: list[tuple[Path, str]] = []
+        self.errors: list[tuple[Path, str, int | None]] = []
         self.lines: dict[Path, int] = {}
         self.bad_paths: list[Path] = []
 
-    def bad(self, path: Path, message: str) -> object:
-        self.errors.append((path, message))
+    def bad(self, path: Path, message: str, line: int | None = None) -> object:
+        self.errors.append((path, message, line))
         self.bad_paths.append(path)
         return _BAD
 
@@ -340,13 +340,15 @@ class _Walk:
         self, value: Any, path: Path, allowed: Iterable[str], required: Iterable[str] = ()
     ) -> _Map | None:
         if not isinstance(value, _Map):
+            if isinstance(value, _List):
+                self.lines.setdefault(path, value.line)
             self.bad(path, f"must be a mapping of keys, not {_shown(value)}")
             return None
         allowed = list(allowed)
         for key, line in value.key_lines.items():
             self.lines[(*path, str(key))] = line
         for key, line, first in value.duplicates:
-            self.bad((*path, str(key)), f"key repeated (first at line {first}; line {line})")
+            self.bad((*path, str(key)), f"key repeated (first at line {first})", line)
         for key in value:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1)
@@ -359,6 +361,8 @@ class _Walk:
 
     def sequence(self, value: Any, path: Path) -> _List | None:
         if not isinstance(value, _List):
+            if isinstance(value, _Map):
+                self.lines.setdefault(path, value.line)
             self.bad(path, f"must be a list, not {_shown(value)}")
             return None
         for index, line in enumerate(value.item_lines):
@@ -379,7 +383,7 @@ class _Walk:
         return any(path[: len(bad)] == bad for bad in self.bad_paths)
 
     def line(self, path: Path) -> int | None:
-        for end in range(len(path), 0, -1):
+        for end in range(len(path), -1, -1):
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
         return None
@@ -456,23 +460,24 @@ def load(text: str) -> Configuration:
     )
     # The domain's rules, except where the value was already refused (a placeholder stood in).
     problems = [p for p in configuration_problems(configuration) if not walk.is_bad(p.path)]
-    errors = [*walk.errors, *((p.path, p.message) for p in problems)]
+    errors = [*walk.errors, *((p.path, p.message, None) for p in problems)]
     if errors:
-        raise ConfigFileError(locate(errors, walk))
+        raise ConfigFileError(_located(errors, walk))
     return configuration
 
 
-def locate(errors: Iterable[tuple[Path, str]], walk: _Walk | None = None) -> list[FileError]:
-    """File errors for (path, message) pairs, in file order, with the line where known."""
+def _located(errors: Iterable[tuple[Path, str, int | None]], walk: _Walk) -> list[FileError]:
+    """File errors in file order, each on its own line or the line of its nearest key."""
     located = [
-        FileError(format_path(path), walk.line(path) if walk else None, message)
-        for path, message in errors
+        FileError(format_path(path), line or walk.line(path), message)
+        for path, message, line in errors
     ]
     return sorted(located, key=lambda error: error.line or 0)
 
 
 def problems_as_errors(problems: Iterable[Problem]) -> list[FileError]:
-    return locate((p.path, p.message) for p in problems)
+    """The domain's problems with a document that did not come from a file (no lines)."""
+    return [FileError(format_path(p.path), None, p.message) for p in problems]
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -75,14 +75,13 @@ def configuration_problems(configuration: Configuration) -> list[Problem]:
             first_service.setdefault(service.code, j)
     first_institution: dict[tuple[str, str], int] = {}
     for k, institution in enumerate(configuration.institutions or ()):
-        problems.extend(
-            p.under("financial_institutions", k) for p in institution_problems(institution)
-        )
+        place = ("financial_institutions", k)
+        problems.extend(p.under(*place) for p in institution_problems(institution))
         key = (institution.payment_system.value, institution.code)
         if key in first_institution:
             problems.append(
                 Problem(
-                    (*here, "code"),
+                    (*place, "code"),
                     f"{institution.payment_system.name} {institution.code} is already configured "
                     f"at financial_institutions[{first_institution[key]}]",
                 )
