@@ -356,7 +356,8 @@ class _Walk:
                 self.bad((*path, str(key)), f"unknown key{hint}")
         for key in required:
             if key not in value:
-                self.bad(path, f"{key} is required")
+                self.errors.append((path, f"{key} is required", None))
+                self.bad_paths.append((*path, key))  # its placeholder is not judged again
         return value
 
     def sequence(self, value: Any, path: Path) -> _List | None:

@@ -69,6 +69,7 @@ def test_every_mistake_is_reported_at_once_with_line_and_path():
           - code: 01001
             name: Octal
           - name: No code
+            nit: '123456789012345678901'
         financial_institutions:
           - {payment_system: PSE, code: '1022', name: A}
           - {payment_system: PSE, code: '1022', name: B}
@@ -106,10 +107,11 @@ def test_every_mistake_is_reported_at_once_with_line_and_path():
         "line 35: entities[1].code: entity 10001 is already configured at entities[0]",
         "line 37: entities[2].code: 01001 is not read as text by YAML: put it in quotes",
         "line 39: entities[3]: code is required",
-        "line 42: financial_institutions[1].code: PSE 1022 is already configured at "
+        "line 40: entities[3].nit: is longer than 20 characters",  # still judged
+        "line 43: financial_institutions[1].code: PSE 1022 is already configured at "
         "financial_institutions[0]",
-        "line 43: financial_institutions[2].payment_system: must be one of PSE, CREDIT_CARD",
-        "line 43: financial_institutions[2].code: must be digits",
+        "line 44: financial_institutions[2].payment_system: must be one of PSE, CREDIT_CARD",
+        "line 44: financial_institutions[2].code: must be digits",
     ]
     for start in expected:
         assert any(error.startswith(start) for error in errors), (start, errors)
