@@ -325,8 +325,18 @@ TOP_KEYS = ("version", "entities", "financial_institutions")
 # --- the walk over the document ---------------------------------------------------------------
 
 
+#: Objects a document may hold once aliases are expanded (the demo holds about 30; an alias bomb
+#: would hold billions).
+MAX_OBJECTS = 100_000
+
+
+class _TooLarge(Exception):
+    pass
+
+
 class _Walk:
     def __init__(self) -> None:
+        self.visited = 0
         self.errors: list[tuple[Path, str, int | None]] = []
         self.lines: dict[Path, int] = {}
         self.bad_paths: list[Path] = []
@@ -339,6 +349,9 @@ class _Walk:
     def mapping(
         self, value: Any, path: Path, allowed: Iterable[str], required: Iterable[str] = ()
     ) -> _Map | None:
+        self.visited += 1
+        if self.visited > MAX_OBJECTS:
+            raise _TooLarge
         if not isinstance(value, _Map):
             if isinstance(value, _List):
                 self.lines.setdefault(path, value.line)
@@ -437,9 +450,17 @@ def load(text: str) -> Configuration:
         raise ConfigFileError(
             [FileError("(document)", line, f"not valid YAML: {problem}")]
         ) from None
-    walk = _Walk()
     if document is None:
         raise ConfigFileError([FileError("(document)", None, "the file is empty")])
+    try:
+        return _read(document)
+    except _TooLarge:
+        message = f"more than {MAX_OBJECTS} objects (YAML aliases expand): refused"
+        raise ConfigFileError([FileError("(document)", None, message)]) from None
+
+
+def _read(document: Any) -> Configuration:
+    walk = _Walk()
     top = walk.mapping(document, (), TOP_KEYS)
     entities: list[EntityConfiguration] = []
     institutions: list[FinancialInstitution] | None = None

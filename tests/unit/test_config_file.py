@@ -283,3 +283,25 @@ def test_reference_rules_round_trip_through_the_file():
     assert [rule.length.text for rule in rules] == ["6-10", "2,3", "4"]
     assert rules[2].constant_value == "0042" and rules[0].double_payment_control
     assert load(dump(configuration)) == configuration
+
+
+def test_the_readme_example_is_a_valid_document():
+    section = README.read_text(encoding="utf-8").split("## Configuration as data", 1)[1]
+    example = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
+    service = load(example).entities[0].services[0]
+    assert service.value == Decimal("50000.00") and not service.accepts_double_payment
+
+
+def test_a_document_that_expands_without_bound_is_refused():
+    """A few lines of aliases would otherwise make 50 x 50 x 50 references to check."""
+    fifty = lambda name: "[" + ", ".join([f"*{name}"] * 50) + "]"  # noqa: E731
+    bomb = (
+        "x-ref: &ref {title: T}\n"
+        f"x-refs: &refs {fifty('ref')}\n"
+        "x-service: &service {code: '1', description: D, open_value: true, references: *refs}\n"
+        f"x-services: &services {fifty('service')}\n"
+        "x-entity: &entity {code: '1', name: N, services: *services}\n"
+        f"entities: {fifty('entity')}\n"
+    )
+    errors = errors_of(bomb)
+    assert errors == ["(document): more than 100000 objects (YAML aliases expand): refused"]
