@@ -7,9 +7,12 @@ Servicios"); the defaults are the manual's documented defaults, noted where the 
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from gateway.domain.errors import (
     InvalidCurrency,
@@ -18,8 +21,13 @@ from gateway.domain.errors import (
     InvalidTransValue,
     InvalidVatValue,
 )
-from gateway.domain.payment_systems import PaymentSystem
-from gateway.domain.references import ReferenceRule
+from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
+from gateway.domain.references import (
+    DOUBLE_PAYMENT_POSITIONS,
+    MAX_REFERENCE_LENGTH,
+    ReferenceRule,
+    ReferenceType,
+)
 
 DEFAULT_CURRENCY = "COP"
 MONEY_PLACES = 2
@@ -194,3 +202,262 @@ def _money(sent: Decimal | None, error: type[Exception], name: str) -> Decimal:
     if amount >= Decimal(10) ** 16:
         raise error(f"{name} is too large")
     return amount
+
+
+# --- validation of configured values -----------------------------------------------------------
+#
+# What an operator may configure (`ecollect-gateway config import`). The constructors above stay
+# permissive (tests and the store build services freely); these functions say what a service or
+# an entity must look like before it is written. Each problem names the field it is about, so the
+# configuration file can point at the key.
+
+#: Currencies a service may take: ISO 4217 codes of the countries eCollect's payment systems
+#: serve (PSE and cards in Colombia, VisaNet/CardNet Dominicana, Mercantil Venezuela, VisaNet
+#: Perú, SPEI México), plus USD and EUR. A typo ("CPO") must not become a service currency.
+SUPPORTED_CURRENCIES = frozenset({"COP", "USD", "EUR", "DOP", "PEN", "MXN", "VES"})
+
+#: Longest text of each configured field: the manual's "(Longitud: 500)" for URLs and mails,
+#: the store's columns for the rest (a test keeps these equal to `gateway/store/models.py`).
+ENTITY_TEXT_LIMITS = {"code": 20, "name": 200, "nit": 20, "callback_secret": 200}
+SERVICE_TEXT_LIMITS = {
+    "code": 20,
+    "description": 200,
+    "url_response": 500,
+    "url_redirect": 500,
+    "confirmation_emails": 500,
+}
+REFERENCE_TEXT_LIMITS = {"title": 100, "constant_value": MAX_REFERENCE_LENGTH, "length": 100}
+INSTITUTION_TEXT_LIMITS = {"code": 20, "name": 100}
+
+INT_COLUMN_MAX = 2**31 - 1  # the counters are INTEGER columns
+MAX_EXPIRY_DAYS = 3650  # beyond ten years a due date is a typo (and dates overflow soon after)
+MIN_CALLBACK_SECRET = 16  # an HMAC key shorter than this is guessable
+_MONEY_LIMIT = Decimal(10) ** 16  # NUMERIC(18, 2)
+_RATE_LIMIT = Decimal(10) ** 12  # NUMERIC(18, 6)
+
+_CODE = re.compile(r"^[0-9A-Za-z_.-]+$")
+_SECRET = re.compile(r"^[!-~]+$")  # printable ASCII, no blanks: it is pasted into merchant code
+_MAIL = re.compile(r"^[^@\s;]+@[^@\s;]+\.[^@\s;]+$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a configured value; `path` leads from the object to the field."""
+
+    path: tuple[str | int, ...]
+    message: str
+
+    def under(self, *prefix: str | int) -> Problem:
+        return Problem(prefix + self.path, self.message)
+
+
+def canonical_network(text: str) -> str:
+    """The CIDR `text` (IPv4 or IPv6; a bare address is one host) in canonical form.
+
+    ValueError with the reason when it is not a network. Kept alone so that the parser of the
+    access rules (`gateway/domain/access.py`) can take its place.
+    """
+    try:
+        return str(ipaddress.ip_network(text.strip(), strict=True))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a network in CIDR notation ({exc})") from None
+
+
+def entity_problems(entity: Entity) -> list[Problem]:
+    problems: list[Problem] = []
+    _code(problems, "code", entity.code, ENTITY_TEXT_LIMITS["code"])
+    _text(problems, "name", entity.name, ENTITY_TEXT_LIMITS["name"], required=True)
+    _text(problems, "nit", entity.nit, ENTITY_TEXT_LIMITS["nit"])
+    seen: dict[str, int] = {}
+    for index, network in enumerate(entity.allowed_networks):
+        try:
+            canonical = canonical_network(network)
+        except ValueError as exc:
+            problems.append(Problem(("allowed_networks", index), str(exc)))
+            continue
+        if canonical in seen:
+            problems.append(Problem(("allowed_networks", index), f"{canonical} is listed twice"))
+        seen.setdefault(canonical, index)
+    secret = entity.callback_secret
+    if secret is not None:
+        limit = ENTITY_TEXT_LIMITS["callback_secret"]
+        if not MIN_CALLBACK_SECRET <= len(secret) <= limit or not _SECRET.match(secret):
+            problems.append(
+                Problem(
+                    ("callback_secret",),
+                    f"must be {MIN_CALLBACK_SECRET} to {limit} printable ASCII characters "
+                    "without blanks, or null for unsigned callbacks",
+                )
+            )
+    return problems
+
+
+def service_problems(service: MerchantService) -> list[Problem]:
+    """Everything wrong with `service` as a configuration, each tied to its field."""
+    problems: list[Problem] = []
+    _code(problems, "code", service.code, SERVICE_TEXT_LIMITS["code"])
+    _text(problems, "description", service.description, SERVICE_TEXT_LIMITS["description"], True)
+    if (
+        service.active_from is not None
+        and service.active_until is not None
+        and service.active_from > service.active_until
+    ):
+        problems.append(Problem(("active_until",), "is before active_from"))
+
+    _amount(problems, "value", service.value, 2, _MONEY_LIMIT)
+    if not service.open_value and not service.informative_only and service.value == 0:
+        # The manual reads a 0 value as "open"; configured explicitly, a fixed-price service
+        # that forgot its value must not let the merchant choose the amount.
+        problems.append(
+            Problem(
+                ("value",),
+                "a fixed-value service needs a value greater than 0 "
+                "(set open_value: true for a value the merchant sends)",
+            )
+        )
+    _currency(problems, "currency", service.currency)
+    if service.pay_currency is not None:
+        _currency(problems, "pay_currency", service.pay_currency)
+    _amount(problems, "currency_rate", service.currency_rate, 6, _RATE_LIMIT, positive=True)
+    if service.pay_currency in (None, service.currency) and service.currency_rate != 1:
+        problems.append(
+            Problem(("currency_rate",), "must be 1 when the service is paid in its own currency")
+        )
+
+    _count(problems, "max_retries", service.max_retries, INT_COLUMN_MAX)
+    _count(problems, "daily_attempt_limit", service.daily_attempt_limit, INT_COLUMN_MAX)
+    _count(problems, "expiry_days", service.expiry_days, MAX_EXPIRY_DAYS)
+    _amount(problems, "daily_limit_pse", service.daily_limit_pse, 2, _MONEY_LIMIT)
+    _amount(problems, "daily_limit_credit_card", service.daily_limit_credit_card, 2, _MONEY_LIMIT)
+    _amount(problems, "vat_percentage", service.vat_percentage, 2, Decimal(100), inclusive=True)
+    for name in ("url_response", "url_redirect"):
+        _url(problems, name, getattr(service, name), SERVICE_TEXT_LIMITS[name])
+    _mails(problems, "confirmation_emails", service.confirmation_emails)
+
+    for position, rule in enumerate(service.references):
+        problems.extend(p.under("references", position) for p in reference_problems(rule))
+        if rule.double_payment_control and position >= DOUBLE_PAYMENT_POSITIONS:
+            # "Solo permite marcar las primeras 3 referencias para este control."
+            problems.append(
+                Problem(
+                    ("references", position, "double_payment_control"),
+                    f"only the first {DOUBLE_PAYMENT_POSITIONS} references may carry the "
+                    "double-payment control (Control Pago Doble)",
+                )
+            )
+    if not service.accepts_double_payment and not any(
+        rule.double_payment_control for rule in service.references[:DOUBLE_PAYMENT_POSITIONS]
+    ):
+        problems.append(
+            Problem(
+                ("accepts_double_payment",),
+                "false needs a reference with double_payment_control among the first "
+                f"{DOUBLE_PAYMENT_POSITIONS}: without one no payment is ever a double",
+            )
+        )
+    return problems
+
+
+def reference_problems(rule: ReferenceRule) -> list[Problem]:
+    problems: list[Problem] = []
+    _text(problems, "title", rule.title, REFERENCE_TEXT_LIMITS["title"], required=True)
+    if rule.type is ReferenceType.CONSTANT:
+        if rule.constant_value is None or not rule.constant_value.strip():
+            problems.append(Problem(("constant_value",), "a CONSTANT reference needs its value"))
+    elif rule.constant_value is not None:
+        # "Valor Fijo ... se requiere que la referencia haya sido creada de tipo Valor Constante."
+        problems.append(Problem(("constant_value",), "is only for references of type CONSTANT"))
+    if rule.constant_value is not None:
+        limit = REFERENCE_TEXT_LIMITS["constant_value"]
+        _text(problems, "constant_value", rule.constant_value, limit)
+    return problems
+
+
+def institution_problems(institution: FinancialInstitution) -> list[Problem]:
+    problems: list[Problem] = []
+    code = institution.code
+    if not (code.isascii() and code.isdigit()) or len(code) > INSTITUTION_TEXT_LIMITS["code"]:
+        problems.append(
+            Problem(("code",), f"must be digits (at most {INSTITUTION_TEXT_LIMITS['code']})")
+        )
+    _text(problems, "name", institution.name, INSTITUTION_TEXT_LIMITS["name"], required=True)
+    return problems
+
+
+def _code(problems: list[Problem], name: str, value: str, limit: int) -> None:
+    if not value or len(value) > limit or not _CODE.match(value):
+        problems.append(Problem((name,), f"must be 1 to {limit} letters, digits, '-', '_' or '.'"))
+
+
+def _text(
+    problems: list[Problem], name: str, value: str, limit: int, required: bool = False
+) -> None:
+    if required and not value.strip():
+        problems.append(Problem((name,), "must not be empty"))
+    elif len(value) > limit:
+        problems.append(Problem((name,), f"is longer than {limit} characters"))
+    elif not value.isprintable():
+        problems.append(Problem((name,), "holds control characters"))
+
+
+def _count(problems: list[Problem], name: str, value: int, maximum: int) -> None:
+    if not 0 <= value <= maximum:
+        problems.append(Problem((name,), f"must be an integer from 0 to {maximum}, not {value}"))
+
+
+def _amount(
+    problems: list[Problem],
+    name: str,
+    value: Decimal,
+    places: int,
+    limit: Decimal,
+    positive: bool = False,
+    inclusive: bool = False,
+) -> None:
+    if not value.is_finite():
+        problems.append(Problem((name,), "must be a number"))
+        return
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -places:
+        problems.append(Problem((name,), f"has more than {places} decimal places"))
+    if value < 0 or (positive and value == 0):
+        problems.append(Problem((name,), "must be greater than 0" if positive else "is negative"))
+    elif value > limit or (value == limit and not inclusive):
+        problems.append(Problem((name,), f"must be {'at most' if inclusive else 'below'} {limit}"))
+
+
+def _currency(problems: list[Problem], name: str, value: str) -> None:
+    if value not in SUPPORTED_CURRENCIES:
+        choices = ", ".join(sorted(SUPPORTED_CURRENCIES))
+        problems.append(Problem((name,), f"{value!r} is not a supported currency ({choices})"))
+
+
+def _url(problems: list[Problem], name: str, value: str | None, limit: int) -> None:
+    if value is None:
+        return
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() for c in value)
+    ):
+        problems.append(Problem((name,), "must be an absolute http:// or https:// URL"))
+    elif len(value) > limit:
+        problems.append(Problem((name,), f"is longer than {limit} characters"))
+
+
+def _mails(problems: list[Problem], name: str, value: str | None) -> None:
+    if value is None:
+        return
+    if len(value) > SERVICE_TEXT_LIMITS[name]:
+        problems.append(Problem((name,), f"is longer than {SERVICE_TEXT_LIMITS[name]} characters"))
+        return
+    for address in value.split(";"):
+        if not _MAIL.match(address.strip()):
+            problems.append(
+                Problem((name,), f"{address.strip()!r} is not an e-mail address ('a@b.co;c@d.co')")
+            )

@@ -3,12 +3,17 @@
 The catalog changes rarely and every create reads it, so each process keeps what it read for
 `ttl` seconds (`GATEWAY_CATALOG_CACHE_SECONDS`). A write through this repository empties the
 process's cache at once; other nodes see the change when their entries expire.
+
+Writes compare with what is stored and change only what differs (see `put_entity`); the
+whole-catalog reads serve `ecollect-gateway config export` and bypass the cache.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -32,6 +37,8 @@ SERVICE_FIELDS = (
     "expiry_days", "url_response", "url_redirect", "vat_percentage", "informative_only",
     "confirmation_emails",
 )  # fmt: skip
+
+_KEYS = ("entity_code", "code")  # what identifies a service row; never updated
 
 
 class CatalogCache:
@@ -79,100 +86,124 @@ class CatalogRepository:
         return self.cache.get("institutions", self._load_institutions)
 
     # --- writes ------------------------------------------------------------------------------
+    #
+    # Each write compares with what is stored and touches only columns that differ, so writing
+    # the same configuration again issues no UPDATE, INSERT or DELETE (`config import` twice
+    # changes nothing). The answer says what happened, for the import's report.
 
-    def add_entity(self, entity: Entity) -> None:
+    def put_entity(self, entity: Entity) -> Written:
+        """Create or update an entity (its services are written separately)."""
         self.cache.clear()
-        self.session.merge(
-            EntityRow(
-                code=entity.code,
-                name=entity.name,
-                nit=entity.nit,
-                enabled=entity.enabled,
-                allowed_networks=list(entity.allowed_networks),
-                callback_secret=entity.callback_secret,
-            )
+        row = self.session.get(EntityRow, entity.code)
+        created = row is None
+        if row is None:
+            row = EntityRow(code=entity.code)
+            self.session.add(row)
+        changed = _assign(
+            row,
+            {
+                "name": entity.name,
+                "nit": entity.nit,
+                "enabled": entity.enabled,
+                "allowed_networks": list(entity.allowed_networks),
+                "callback_secret": entity.callback_secret,
+            },
+            created,
         )
+        self.session.flush()
+        return Written.of(created, changed)
 
-    def put_service(self, service: MerchantService) -> None:
-        """Create or replace a service and its reference rules."""
+    add_entity = put_entity  # the name the seed and older callers use
+
+    def put_service(self, service: MerchantService) -> Written:
+        """Create or replace a service and its reference rules (replaced by position)."""
         self.cache.clear()
         row = self.session.scalars(
             select(ServiceRow).where(
                 ServiceRow.entity_code == service.entity_code, ServiceRow.code == service.code
             )
         ).one_or_none()
+        created = row is None
         if row is None:
             row = ServiceRow(entity_code=service.entity_code, code=service.code)
             self.session.add(row)
-        for name in SERVICE_FIELDS:
-            setattr(row, name, getattr(service, name))
-        row.references.clear()
-        self.session.flush()  # old rules go before new ones take their positions
-        row.references = [
-            ServiceReferenceRow(
-                position=position,
-                title=rule.title,
-                type=rule.type.value,
-                required=rule.required,
-                uppercase=rule.uppercase,
-                constant_value=rule.constant_value,
-                hidden=rule.hidden,
-                read_only=rule.read_only,
-                length_rule=rule.length.text if rule.length else None,
-                double_payment_control=rule.double_payment_control,
-            )
-            for position, rule in enumerate(service.references)
-        ]
+        values = {name: getattr(service, name) for name in SERVICE_FIELDS if name not in _KEYS}
+        changed = _assign(row, values, created)
+        if self._put_references(row, service.references) and not created:
+            changed.append("references")
         self.session.flush()
+        return Written.of(created, changed)
 
-    def put_institution(self, institution: FinancialInstitution) -> None:
+    def _put_references(self, row: ServiceRow, rules: tuple[ReferenceRule, ...]) -> bool:
+        """Update the rules in place by position, drop the surplus, add the new: True if any
+        row changed. Positions never move, so `uq_service_references_position` holds."""
+        existing = {ref.position: ref for ref in row.references}
+        changed = False
+        for position, rule in enumerate(rules):
+            values = _reference_values(rule)
+            ref = existing.pop(position, None)
+            if ref is None:
+                row.references.append(ServiceReferenceRow(position=position, **values))
+                changed = True
+            elif _assign(ref, values, False):
+                changed = True
+        for ref in existing.values():
+            row.references.remove(ref)  # delete-orphan
+            changed = True
+        return changed
+
+    def put_institution(self, institution: FinancialInstitution) -> Written:
         self.cache.clear()
-        self.session.merge(
-            FinancialInstitutionRow(
-                payment_system=institution.payment_system.value,
-                code=institution.code,
-                name=institution.name,
-                enabled=institution.enabled,
+        key = (institution.payment_system.value, institution.code)
+        row = self.session.get(FinancialInstitutionRow, key)
+        created = row is None
+        if row is None:
+            row = FinancialInstitutionRow(payment_system=key[0], code=key[1])
+            self.session.add(row)
+        changed = _assign(row, {"name": institution.name, "enabled": institution.enabled}, created)
+        self.session.flush()
+        return Written.of(created, changed)
+
+    # --- whole-catalog reads (configuration export; never cached) --------------------------
+
+    def all_entities(self, code: str | None = None) -> list[Entity]:
+        """Every entity by code (or the one with `code`, if there is one)."""
+        query = select(EntityRow).order_by(EntityRow.code)
+        if code is not None:
+            query = query.where(EntityRow.code == code)
+        return [_entity(row) for row in self.session.scalars(query)]
+
+    def services_of(self, entity_code: str) -> list[MerchantService]:
+        rows = self.session.scalars(
+            select(ServiceRow)
+            .where(ServiceRow.entity_code == entity_code)
+            .order_by(ServiceRow.code)
+        )
+        return [_service(row) for row in rows]
+
+    def all_institutions(self) -> list[FinancialInstitution]:
+        """Every institution, the disabled ones too."""
+        rows = self.session.scalars(
+            select(FinancialInstitutionRow).order_by(
+                FinancialInstitutionRow.payment_system, FinancialInstitutionRow.code
             )
         )
+        return [
+            FinancialInstitution(PaymentSystem(row.payment_system), row.code, row.name, row.enabled)
+            for row in rows
+        ]
 
     # --- loads -------------------------------------------------------------------------------
 
     def _load_entity(self, code: str) -> Entity | None:
         row = self.session.get(EntityRow, code)
-        if row is None:
-            return None
-        return Entity(
-            code=row.code,
-            name=row.name,
-            nit=row.nit,
-            enabled=row.enabled,
-            allowed_networks=tuple(row.allowed_networks or ()),
-            callback_secret=row.callback_secret,
-        )
+        return None if row is None else _entity(row)
 
     def _load_service(self, entity_code: str, code: str) -> MerchantService | None:
         row = self.session.scalars(
             select(ServiceRow).where(ServiceRow.entity_code == entity_code, ServiceRow.code == code)
         ).one_or_none()
-        if row is None:
-            return None
-        rules = tuple(
-            ReferenceRule(
-                title=ref.title,
-                type=ReferenceType(ref.type),
-                required=ref.required,
-                uppercase=ref.uppercase,
-                constant_value=ref.constant_value,
-                hidden=ref.hidden,
-                read_only=ref.read_only,
-                length=LengthRule.parse(ref.length_rule),
-                double_payment_control=ref.double_payment_control,
-            )
-            for ref in row.references
-        )
-        values = {name: getattr(row, name) for name in SERVICE_FIELDS}
-        return MerchantService(**values, references=rules)
+        return None if row is None else _service(row)
 
     def _load_institution(self, system: PaymentSystem, code: str) -> FinancialInstitution | None:
         row = self.session.get(FinancialInstitutionRow, (system.value, code))
@@ -190,3 +221,80 @@ class CatalogRepository:
             FinancialInstitution(PaymentSystem(row.payment_system), row.code, row.name)
             for row in rows
         ]
+
+
+# --- row mapping ---------------------------------------------------------------------------------
+
+
+class Change(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write did, and to which fields (names of the domain, `references` for the rules)."""
+
+    change: Change
+    fields: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, created: bool, changed: list[str]) -> Written:
+        if created:
+            return cls(Change.CREATED)
+        return cls(Change.UPDATED if changed else Change.UNCHANGED, tuple(changed))
+
+
+def _assign(row: object, values: dict[str, Any], created: bool) -> list[str]:
+    """Set the attributes that differ from the row's; the names of those that did."""
+    changed = []
+    for name, value in values.items():
+        if created or getattr(row, name) != value:
+            setattr(row, name, value)
+            changed.append(name)
+    return changed
+
+
+def _reference_values(rule: ReferenceRule) -> dict[str, Any]:
+    return {
+        "title": rule.title,
+        "type": rule.type.value,
+        "required": rule.required,
+        "uppercase": rule.uppercase,
+        "constant_value": rule.constant_value,
+        "hidden": rule.hidden,
+        "read_only": rule.read_only,
+        "length_rule": rule.length.text if rule.length else None,
+        "double_payment_control": rule.double_payment_control,
+    }
+
+
+def _entity(row: EntityRow) -> Entity:
+    return Entity(
+        code=row.code,
+        name=row.name,
+        nit=row.nit,
+        enabled=row.enabled,
+        allowed_networks=tuple(row.allowed_networks or ()),
+        callback_secret=row.callback_secret,
+    )
+
+
+def _service(row: ServiceRow) -> MerchantService:
+    rules = tuple(
+        ReferenceRule(
+            title=ref.title,
+            type=ReferenceType(ref.type),
+            required=ref.required,
+            uppercase=ref.uppercase,
+            constant_value=ref.constant_value,
+            hidden=ref.hidden,
+            read_only=ref.read_only,
+            length=LengthRule.parse(ref.length_rule),
+            double_payment_control=ref.double_payment_control,
+        )
+        for ref in row.references
+    )
+    values = {name: getattr(row, name) for name in SERVICE_FIELDS}
+    return MerchantService(**values, references=rules)

@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -104,3 +105,22 @@ def test_daily_value_cap_applies_per_system_and_the_largest_when_none_is_chosen(
     assert service.daily_value_cap(None) == Decimal(300)
     uncapped = MerchantService("1", "2", "caps", daily_limit_pse=Decimal(100))
     assert uncapped.daily_value_cap(PaymentSystem.PSE) is None
+
+
+def test_configured_services_are_checked_field_by_field():
+    from gateway.domain.merchant_services import Problem, service_problems
+
+    assert service_problems(OPEN) == [] and service_problems(FIXED) == []
+    # "Solo informativo" takes no payments: it needs no value.
+    info = MerchantService("1", "2", "info", informative_only=True)
+    assert service_problems(info) == []
+    converted = MerchantService(
+        "1", "2", "usd", open_value=True, pay_currency="USD", currency_rate=Decimal("0.00025")
+    )
+    assert service_problems(converted) == []
+    same_currency = MerchantService("1", "2", "cop", open_value=True, currency_rate=Decimal(2))
+    assert service_problems(same_currency) == [
+        Problem(("currency_rate",), "must be 1 when the service is paid in its own currency")
+    ]
+    spaced = dataclasses.replace(OPEN, code="10 01")
+    assert [p.path for p in service_problems(spaced)] == [("code",)]
