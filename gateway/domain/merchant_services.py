@@ -7,13 +7,13 @@ Servicios"); the defaults are the manual's documented defaults, noted where the 
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from gateway.domain.access import parse_network
 from gateway.domain.errors import (
     InvalidCurrency,
     InvalidPaymentSystem,
@@ -252,15 +252,9 @@ class Problem:
 
 
 def canonical_network(text: str) -> str:
-    """The CIDR `text` (IPv4 or IPv6; a bare address is one host) in canonical form.
-
-    ValueError with the reason when it is not a network. Kept alone so that the parser of the
-    access rules (`gateway/domain/access.py`) can take its place.
-    """
-    try:
-        return str(ipaddress.ip_network(text.strip(), strict=True))
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a network in CIDR notation ({exc})") from None
+    """The CIDR `text` (IPv4 or IPv6; a bare address is one host) in canonical form, as the
+    access policy reads it (`gateway/domain/access.py`); ValueError with the reason otherwise."""
+    return str(parse_network(text))
 
 
 def entity_problems(entity: Entity) -> list[Problem]:

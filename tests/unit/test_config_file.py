@@ -79,9 +79,9 @@ def test_every_mistake_is_reported_at_once_with_line_and_path():
     expected = [
         "line 1: version: must be 1",
         "line 5: entities[0].nitt: unknown key (did you mean nit?)",
-        "line 6: entities[0].allowed_networks[0]: '10.0.0.0/33' is not a network",
-        "line 6: entities[0].allowed_networks[1]: '10.0.0.5/24' is not a network",
-        "line 6: entities[0].allowed_networks[2]: 'not-a-network' is not a network",
+        "line 6: entities[0].allowed_networks[0]: '10.0.0.0/33' is not an IPv4 or IPv6 network",
+        "line 6: entities[0].allowed_networks[1]: '10.0.0.5/24' has host bits set",
+        "line 6: entities[0].allowed_networks[2]: 'not-a-network' is not an IPv4 or IPv6 network",
         "line 7: entities[0].callback_secret: must be 16 to 200 printable ASCII",
         "line 12: entities[0].services[0].max_retries: must be an integer from 0 to",
         "line 13: entities[0].services[0].daily_attempt_limit: must be an integer, not 'three'",
