@@ -15,8 +15,9 @@ The mix (deterministic: the same N gives the same rows), by blocks of 50 TicketI
 * retry chains: in the blocks of 9001 and 9002, the first three payments share one key: the
   root NOT_AUTHORIZED, a retry FAILED, a second retry in any state (`retry_of` = the root);
 * states: the most recent payments (the last 0.2%, at most 2000, created in the last 50
-  minutes) are in flight (CREATED, a few BANK/PENDING, not yet expired); older ones are final (56% OK, 12% NOT_AUTHORIZED, 6% FAILED,
-  19% EXPIRED), with a few cash coupons CAPTURED (due within 15 days) and stuck PENDING/BANK;
+  minutes) are in flight (CREATED, a few BANK/PENDING, not yet expired); older ones are final
+  (56% OK, 12% NOT_AUTHORIZED, 6% FAILED, 19% EXPIRED), with a few cash coupons CAPTURED (due
+  within 15 days) and stuck PENDING/BANK;
 * payers: about four payments per payer (first reference, `payer_key`), spread over a year of
   `created_at` (TicketIds grow with time, as the sequence makes them);
 * double-payment keys (payer + order) on 9001/9002, with `double_payment_lock` held by live or
@@ -78,7 +79,9 @@ def bench_services() -> list[Any]:
         dataclasses.replace(
             demo, code=KEYED_SERVICE, description="Bench: double-payment control", **keyed
         ),
-        dataclasses.replace(demo, code=LIMITED_SERVICE, description="Bench: daily limits", **limits),
+        dataclasses.replace(
+            demo, code=LIMITED_SERVICE, description="Bench: daily limits", **limits
+        ),
     ]
 
 
@@ -124,7 +127,8 @@ WITH g AS (
     FROM generate_series(1, %(n)s) AS i
 ), r AS (
     SELECT g.*, slot.srv_code, slot.keyed,
-           CASE WHEN slot.n = 9 THEN '2' || lpad((g.block / 10 %% {EXTRA_ENTITIES} + 1)::text, 4, '0')
+           CASE WHEN slot.n = 9
+                THEN '2' || lpad((g.block / 10 %% {EXTRA_ENTITIES} + 1)::text, 4, '0')
                 ELSE '10001' END AS entity_code,
            slot.keyed AND g.k < 3 AS chained,
            CASE WHEN slot.keyed AND g.k < 3 THEN g.i - g.k ELSE g.i END AS root
@@ -168,9 +172,11 @@ SELECT
     CASE WHEN p.payment_system = '0' THEN '1007' END,
     CASE WHEN p.payment_system = '0' THEN 'BANCOLOMBIA' END,
     CASE WHEN p.state IN ('OK', 'NOT_AUTHORIZED', 'FAILED', 'PENDING') THEN 'CUS' || p.i END,
-    CASE WHEN p.state IN ('OK', 'NOT_AUTHORIZED', 'FAILED') THEN p.created_at + interval '5 min' END,
+    CASE WHEN p.state IN ('OK', 'NOT_AUTHORIZED', 'FAILED')
+         THEN p.created_at + interval '5 min' END,
     NULL,
-    CASE WHEN p.h2 %% 10 < 7 THEN 'https://shop' || p.entity_code || '.example.com/ecollect/response' END,
+    CASE WHEN p.h2 %% 10 < 7
+         THEN 'https://shop' || p.entity_code || '.example.com/ecollect/response' END,
     'https://shop' || p.entity_code || '.example.com/ecollect/back',
     NULL, NULL, NULL, '[]', '{{}}',
     CASE WHEN p.keyed THEN p.payer || chr(31) || p.order_ref END,
@@ -179,7 +185,8 @@ SELECT
     p.keyed, p.payer,
     CASE WHEN p.chained AND p.k > 0 THEN %(base)s + p.root END,
     'webservice', md5('bench-seed-' || (%(base)s + p.i)),
-    p.created_at + CASE WHEN p.state = 'CAPTURED' THEN interval '15 days' ELSE interval '60 min' END,
+    p.created_at
+      + CASE WHEN p.state = 'CAPTURED' THEN interval '15 days' ELSE interval '60 min' END,
     p.created_at,
     p.created_at + CASE WHEN p.state = 'CREATED' THEN interval '0' ELSE interval '5 min' END,
     CASE WHEN p.state = 'CREATED' THEN 1 ELSE 2 END
@@ -219,7 +226,8 @@ SELECT t.ticket_id, t.state, t.url_response,
        t.updated_at + interval '30 s', t.updated_at,
        CASE WHEN x.status = 'delivered' THEN t.updated_at + interval '1 s' END
 FROM transactions t CROSS JOIN LATERAL (SELECT CASE
-        WHEN t.ticket_id > %(base)s + %(n)s - %(recent)s * 5 AND t.ticket_id %% 100 = 0 THEN 'pending'
+        WHEN t.ticket_id > %(base)s + %(n)s - %(recent)s * 5 AND t.ticket_id %% 100 = 0
+             THEN 'pending'
         WHEN t.ticket_id %% 50 = 1 THEN 'failed'
         ELSE 'delivered' END AS status) AS x
 WHERE {_RANGE} AND t.url_response IS NOT NULL
@@ -287,9 +295,7 @@ def seed_payments(dsn: str, count: int, *, vacuum: bool = False) -> Seeded:
             started = time.perf_counter()
             rows[table] = connection.execute(statement, params).rowcount
             seconds[table] = time.perf_counter() - started
-        connection.execute(
-            "SELECT setval('transactions_ticket_id_seq', %s)", (base + count,)
-        )
+        connection.execute("SELECT setval('transactions_ticket_id_seq', %s)", (base + count,))
         started = time.perf_counter()
         for table in LARGE_TABLES:
             connection.execute(f"{'VACUUM (ANALYZE)' if vacuum else 'ANALYZE'} {table}")
