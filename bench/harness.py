@@ -566,7 +566,7 @@ def ratios(results: dict[str, dict[str, dict[str, Any]]]) -> dict[str, dict[str,
     return found
 
 
-def _wire(figures: dict[str, Any], name: str) -> str:
+def _wire(figures: dict[str, Any]) -> str:
     wire = figures.get("wire")
     if not wire:
         return f"{'':>7}" * 3
@@ -585,7 +585,7 @@ def table(results: dict[str, dict[str, dict[str, Any]]], labels: dict[str, str])
                 f"{OPERATIONS[op] if number == 0 else '':<27}{labels[name]:<24}"
                 f"{figures['rps']:>8.0f}{figures['latency_mean_us'] / 1000:>9.2f}"
                 f"{figures['latency_p99_us'] / 1000:>8.2f}{figures['requests']:>9}"
-                f"{figures.get('response_bytes', 0):>7}{_wire(figures, name)}"
+                f"{figures.get('response_bytes', 0):>7}{_wire(figures)}"
             )
     return "\n".join(lines)
 
