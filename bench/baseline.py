@@ -1,4 +1,4 @@
-"""The benchmark's yardstick: the least a WSGI server must do to answer the same two calls.
+"""The same-SQL baseline: a bare WSGI server sending the gateway's own statements.
 
 A bare WSGI callable, no framework, no ORM, no SOAP engine:
 
@@ -13,8 +13,10 @@ A bare WSGI callable, no framework, no ORM, no SOAP engine:
   transaction;
 * answer an envelope of the same shape as the gateway's v2 answer, built with lxml.
 
-It does not validate the entity, the service or the references against the catalog; the
-gateway does (that is part of what the ratio measures). Served by gunicorn:
+It does not validate the entity, the service or the references against the catalog, nor run
+the double-payment, retry and limit queries; the gateway does (that is part of what the ratio
+measures). `bench/minimal.py` is the other yardstick: one statement per call. Served by
+gunicorn:
 
     BENCH_BASELINE_DSN='host=127.0.0.1 user=root dbname=test options=-csearch_path=s' \
         gunicorn -w 2 bench.baseline:app
@@ -25,7 +27,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -140,21 +142,45 @@ def _serialize(envelope: etree._Element) -> bytes:
 def get_transaction_information(request: etree._Element) -> bytes:
     entity_code = (_text(request, "EntityCode") or "").strip()
     ticket = (_text(request, "TicketId") or "").strip()
-    row = references = retries = None
+    row = None
     if ticket.isascii() and ticket.isdigit() and len(ticket) <= 18:
         connection = _db()
         try:
             with connection.cursor() as cursor:
                 cursor.execute(_INFO, (int(ticket),))
                 row = cursor.fetchone()
-                if row is not None:
-                    references, retries = row[16] or [], row[17] or []
             connection.commit()
         except BaseException:
             connection.rollback()
             raise
+    if row is None:
+        return information_answer(entity_code, ticket, None)
+    fields = {
+        "ticket_id": row[0],
+        "entity_code": row[1],
+        "trazability_code": row[3],
+        "state": row[4],
+        "trans_value": row[5],
+        "trans_vat_value": row[6],
+        "pay_currency": row[7],
+        "currency_rate": row[8],
+        "bank_process_date": row[9],
+        "fi_name": row[11],
+        "payment_system": row[12],
+    }
+    return information_answer(entity_code, ticket, fields, row[16] or (), row[17] or ())
+
+
+def information_answer(
+    entity_code: str,
+    ticket: str,
+    row: dict[str, Any] | None,
+    references: Iterable[str] = (),
+    retries: Iterable[tuple[Any, str]] = (),
+) -> bytes:
+    """The v2 getTransactionInformation answer for a row (None: FAIL_TICKETIDNOTFOUND)."""
     envelope, result = _envelope("getTransactionInformation")
-    if row is None or row[1] != entity_code:
+    if row is None or row["entity_code"] != entity_code:
         for name, text in (
             ("EntityCode", entity_code),
             ("TicketId", ticket),
@@ -171,49 +197,43 @@ def get_transaction_information(request: etree._Element) -> bytes:
         ):
             _add(result, name, text)
         return _serialize(envelope)
-    (
-        ticket_id,
-        entity,
-        _srv,
-        trazability,
-        state,
-        value,
-        vat,
-        pay_currency,
-        rate,
-        processed,
-        _fi_code,
-        fi_name,
-        payment_system,
-        _invoice,
-        _auth,
-        _extras,
-        _references,
-        _retries,
-    ) = row
+    processed = row["bank_process_date"]
     processed_text = processed.astimezone(BOGOTA).date().isoformat() if processed else "0001-01-01"
     for name, text in (
-        ("EntityCode", entity),
-        ("TicketId", str(ticket_id)),
-        ("TrazabilityCode", trazability or ""),
-        ("TranState", state),
+        ("EntityCode", row["entity_code"]),
+        ("TicketId", str(row["ticket_id"])),
+        ("TrazabilityCode", row["trazability_code"] or ""),
+        ("TranState", row["state"]),
         ("ReturnCode", "SUCCESS"),
-        ("TransValue", _money(value)),
-        ("TransVatValue", _money(vat)),
-        ("PayCurrency", pay_currency),
-        ("CurrencyRate", _money(rate)),
+        ("TransValue", _money(row["trans_value"])),
+        ("TransVatValue", _money(row["trans_vat_value"])),
+        ("PayCurrency", row["pay_currency"]),
+        ("CurrencyRate", _money(row["currency_rate"])),
         ("BankProcessDate", processed_text),
-        ("BankName", fi_name or ""),
-        ("PaymentSystem", payment_system or ""),
+        ("BankName", row["fi_name"] or ""),
+        ("PaymentSystem", row["payment_system"] or ""),
     ):
         _add(result, name, text)
-    for reference in references or ():
+    for reference in references:
         _add(result, "ReferenceArray", reference)
-    for retry_ticket, retry_state in retries or ():
+    for retry_ticket, retry_state in retries:
         retry = etree.SubElement(result, _Q + "RetriesTicketId")
         _add(retry, "TicketId", str(retry_ticket))
         _add(retry, "TranState", retry_state)
     return _serialize(envelope)
+
+
+def create_answer(ticket_id: int, token: str) -> bytes:
+    envelope, result = _envelope("createTransactionPayment")
+    _add(result, "ReturnCode", "SUCCESS")
+    _add(result, "TicketId", str(ticket_id))
+    _add(result, "eCollectUrl", f"{PUBLIC_URL}/app_express/secure/services.aspx?WsPm={token}")
+    return _serialize(envelope)
+
+
+def new_token() -> str:
+    """The gateway's WsPm shape (hex of a Base64 of 16 random bytes)."""
+    return base64.b64encode(secrets.token_bytes(16)).hex()
 
 
 def create_transaction_payment(request: etree._Element) -> bytes:
@@ -226,7 +246,7 @@ def create_transaction_payment(request: etree._Element) -> bytes:
         (element.text or "").strip() for element in request.iterfind(_Q + "ReferenceArray")
     ]
     now = datetime.now(UTC)
-    token = base64.b64encode(secrets.token_bytes(16)).hex()
+    token = new_token()
     connection = _db()
     try:
         with connection.cursor() as cursor:
@@ -260,11 +280,7 @@ def create_transaction_payment(request: etree._Element) -> bytes:
     except BaseException:
         connection.rollback()
         raise
-    envelope, result = _envelope("createTransactionPayment")
-    _add(result, "ReturnCode", "SUCCESS")
-    _add(result, "TicketId", str(ticket_id))
-    _add(result, "eCollectUrl", f"{PUBLIC_URL}/app_express/secure/services.aspx?WsPm={token}")
-    return _serialize(envelope)
+    return create_answer(ticket_id, token)
 
 
 OPERATIONS = {
@@ -272,26 +288,36 @@ OPERATIONS = {
     "createTransactionPayment": create_transaction_payment,
 }
 
+Handler = Callable[[etree._Element], bytes]
 
-def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-    if environ["REQUEST_METHOD"] != "POST":
-        start_response("405 Method Not Allowed", [("Content-Type", "text/plain")])
-        return [b"POST a SOAP 1.1 envelope"]
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    data = environ["wsgi.input"].read(length)
-    try:
-        root = etree.fromstring(data, _PARSER)
-        body = root.find(f"{{{SOAP11}}}Body")
-        operation = body[0] if body is not None and len(body) else None
-        name = etree.QName(operation).localname if operation is not None else ""
-        handler = OPERATIONS[name]
-        request = operation.find(_Q + "request")  # type: ignore[union-attr]
-    except (etree.XMLSyntaxError, KeyError, ValueError):
-        start_response("400 Bad Request", [("Content-Type", "text/plain")])
-        return [b"Bad Request"]
-    answer = handler(request if request is not None else etree.Element(_Q + "request"))
-    start_response(
-        "200 OK",
-        [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(answer)))],
-    )
-    return [answer]
+
+def make_app(operations: dict[str, Handler]) -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
+    """The WSGI callable around `operations` (SOAP body element name -> handler)."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ["REQUEST_METHOD"] != "POST":
+            start_response("405 Method Not Allowed", [("Content-Type", "text/plain")])
+            return [b"POST a SOAP 1.1 envelope"]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        data = environ["wsgi.input"].read(length)
+        try:
+            root = etree.fromstring(data, _PARSER)
+            body = root.find(f"{{{SOAP11}}}Body")
+            operation = body[0] if body is not None and len(body) else None
+            name = etree.QName(operation).localname if operation is not None else ""
+            handler = operations[name]
+            request = operation.find(_Q + "request")  # type: ignore[union-attr]
+        except (etree.XMLSyntaxError, KeyError, ValueError):
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"Bad Request"]
+        answer = handler(request if request is not None else etree.Element(_Q + "request"))
+        start_response(
+            "200 OK",
+            [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(answer)))],
+        )
+        return [answer]
+
+    return app
+
+
+app = make_app(OPERATIONS)

@@ -1,10 +1,14 @@
-"""Gateway versus baseline, same box, same run: throughput of two eCollect SOAP calls.
+"""Gateway versus two baselines, same box, same run: throughput of two eCollect SOAP calls.
 
-Both servers run under gunicorn with the same number of sync workers, each on a fresh
-PostgreSQL schema loaded the same way (`ecollect-gateway db init` + `seed demo` + N payments
-created through the gateway's own use case). wrk posts SOAP 1.1 envelopes to one server at a
-time, warm-up first, and checks that every answer is a SUCCESS; a sample of answers from each
-server is also read in full beforehand (`verify_*`). See bench/README.md.
+Every server runs under gunicorn with the same number of sync workers, each on a fresh
+PostgreSQL schema loaded the same way (`ecollect-gateway db init` + `seed demo` + the bench's
+services + N payments created through the gateway's own use case): the gateway, the same-SQL
+baseline (`bench/baseline.py`), the minimal baseline (`bench/minimal.py`) and, with
+`--scale N`, the gateway again on a schema holding N more payments seeded in SQL
+(`bench/seed.py`). wrk posts SOAP 1.1 envelopes to one server at a time, warm-up first, and
+checks that every answer is a SUCCESS; a sample of answers from each server is also read in
+full beforehand (`verify_*`), and each server's round trips per call are counted in process
+from the PostgreSQL wire (`bench/wire.py`). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from urllib.parse import quote
 import psycopg
 from lxml import etree
 
-from bench import pyspy
+from bench import pyspy, seed
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -44,6 +48,27 @@ PAYER, EMAIL = "1020304050", "payer@example.com"
 OPERATIONS = {
     "get": "getTransactionInformation",
     "create": "createTransactionPayment",
+}
+#: --create-service: which service the create load posts to.
+CREATE_SERVICES = {
+    # double-payment control, retries, daily attempt and value limits: every check runs
+    "rules": seed.RULES_SERVICE,
+    # the demo's open-value service: no double-payment key, no limits
+    "plain": SERVICE,
+}
+#: Server keys (JSON, --servers) and their labels.
+LABELS = {
+    "gateway": "gateway",
+    "baseline": "same-SQL baseline",
+    "minimal": "minimal baseline",
+    "gateway_big": "gateway, big tables",
+}
+#: Targets printed beside the ratios (issue 5: items 11 and 12).
+TARGETS = {
+    ("minimal", "get"): 0.6,
+    ("minimal", "create"): 0.5,
+    ("big", "get"): 0.8,
+    ("big", "create"): 0.8,
 }
 
 _ENVELOPE = (
@@ -63,16 +88,18 @@ def get_envelope(ticket_id: str) -> str:
     )
 
 
-def create_envelope(order: str) -> str:
+def create_envelope(order: str, service: str = SERVICE) -> str:
+    """A create whose payer (P<order>) and order are unique per request: no daily limit or
+    double-payment rule of the service can refuse it, and every check still runs."""
     return _ENVELOPE.format(
         f'<createTransactionPayment xmlns="{ECOLLECT}"><request>'
-        f"<EntityCode>{ENTITY}</EntityCode><SrvCode>{SERVICE}</SrvCode>"
+        f"<EntityCode>{ENTITY}</EntityCode><SrvCode>{service}</SrvCode>"
         "<TransValue>150000</TransValue><TransVatValue>0</TransVatValue>"
         "<SrvCurrency>COP</SrvCurrency>"
         "<URLResponse>https://shop.example.com/ecollect/response</URLResponse>"
         "<URLRedirect>https://shop.example.com/ecollect/back</URLRedirect>"
         "<Sign></Sign><SignFields></SignFields>"
-        f"<ReferenceArray>{PAYER}</ReferenceArray>"
+        f"<ReferenceArray>P{order}</ReferenceArray>"
         f"<ReferenceArray>{order}</ReferenceArray>"
         f"<ReferenceArray>{EMAIL}</ReferenceArray>"
         "</request></createTransactionPayment>"
@@ -104,10 +131,15 @@ def admin_dsn(base: str) -> str:
     return base.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def create_schema(base: str, schema: str, transactions: int) -> list[str]:
-    """A fresh schema with the gateway's tables, the demo data and `transactions` payments.
+def create_schema(
+    base: str, schema: str, transactions: int, scale: int = 0
+) -> tuple[list[str], dict[str, Any] | None]:
+    """A fresh schema with the gateway's tables, the demo data, the bench's services, `scale`
+    payments seeded in SQL (`bench/seed.py`) and `transactions` payments created through the
+    gateway's use case (the ones getTransactionInformation cycles).
 
-    Returns the TicketIds created (the same on every schema: each has its own sequence).
+    Returns the TicketIds created (the same on every schema of the same scale: each has its
+    own sequence) and, with a scale, what the SQL seed wrote and how long it took.
     """
     with psycopg.connect(admin_dsn(base), autocommit=True) as connection:
         connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -121,7 +153,18 @@ def create_schema(base: str, schema: str, transactions: int) -> list[str]:
             stdout=subprocess.DEVNULL,
             cwd=ROOT,
         )
-    return seed_transactions(sqlalchemy_url(base, schema), transactions)
+    seed.prepare_catalog(sqlalchemy_url(base, schema))
+    seeded = None
+    if scale:
+        started = time.perf_counter()
+        done = seed.seed_payments(libpq_dsn(base, schema), scale, vacuum=True)
+        seeded = {
+            "payments": scale,
+            "rows": done.rows,
+            "seconds": {name: round(value, 1) for name, value in done.seconds.items()},
+            "total_seconds": round(time.perf_counter() - started, 1),
+        }
+    return seed_transactions(sqlalchemy_url(base, schema), transactions), seeded
 
 
 def seed_transactions(database_url: str, count: int) -> list[str]:
@@ -238,7 +281,9 @@ class Server:
             self.process.wait()
 
 
-def gateway_server(base: str, schema: str, workers: int, log_dir: Path, log_level: str) -> Server:
+def gateway_server(
+    base: str, schema: str, workers: int, log_dir: Path, log_level: str, name: str = "gateway"
+) -> Server:
     port = free_port()
     env = {
         **os.environ,
@@ -256,10 +301,13 @@ def gateway_server(base: str, schema: str, workers: int, log_dir: Path, log_leve
         "--workers",
         str(workers),
     ]
-    return Server("gateway", schema, port, command, env, log_dir / "gateway.log")
+    return Server(name, schema, port, command, env, log_dir / f"{name}.log")
 
 
-def baseline_server(base: str, schema: str, workers: int, log_dir: Path) -> Server:
+def baseline_server(
+    base: str, schema: str, workers: int, log_dir: Path, name: str = "baseline"
+) -> Server:
+    """bench/baseline.py (name "baseline") or bench/minimal.py (name "minimal")."""
     port = free_port()
     env = {
         **os.environ,
@@ -282,9 +330,9 @@ def baseline_server(base: str, schema: str, workers: int, log_dir: Path) -> Serv
         "warning",
         "--limit-request-field_size",
         "8190",
-        "bench.baseline:app",
+        f"bench.{name}:app",
     ]
-    return Server("baseline", schema, port, command, env, log_dir / "baseline.log")
+    return Server(name, schema, port, command, env, log_dir / f"{name}.log")
 
 
 def post(port: int, operation: str, body: str) -> tuple[int, bytes]:
@@ -353,13 +401,17 @@ def verify_get(server: Server, tickets: list[str], samples: int) -> None:
         server.samples["get"] = answer
 
 
-def verify_create(server: Server, base: str, samples: int, tag: str) -> None:
+def verify_create(server: Server, base: str, samples: int, tag: str, service: str) -> None:
     """A sample of createTransactionPayment answers: SUCCESS, a TicketId that exists in the
-    database with the references sent, an eCollectUrl under the server's public URL."""
+    database (with the references sent and one history row, except for the minimal baseline,
+    which writes the transactions row only), an eCollectUrl under the server's public URL."""
     seen: set[str] = set()
+    full = server.name != "minimal"
     for number in range(samples):
         order = f"{tag}-verify-{number}"
-        status, answer = post(server.port, "createTransactionPayment", create_envelope(order))
+        status, answer = post(
+            server.port, "createTransactionPayment", create_envelope(order, service)
+        )
         where = f"{server.name} createTransactionPayment #{number}"
         if status != 200:
             raise BenchError(f"{where}: HTTP {status} {answer[:400]!r}")
@@ -374,15 +426,17 @@ def verify_create(server: Server, base: str, samples: int, tag: str) -> None:
             raise BenchError(f"{where}: eCollectUrl {url!r}")
         with psycopg.connect(libpq_dsn(base, server.schema)) as connection:
             row = connection.execute(
-                "SELECT t.state, array_agg(r.value ORDER BY r.position),"
+                "SELECT t.state, t.srv_code,"
+                " ARRAY(SELECT r.value FROM transaction_references r"
+                "  WHERE r.ticket_id = t.ticket_id ORDER BY r.position),"
                 " (SELECT count(*) FROM transaction_state_history h"
                 "  WHERE h.ticket_id = t.ticket_id)"
-                " FROM transactions t JOIN transaction_references r USING (ticket_id)"
-                " WHERE t.ticket_id = %s GROUP BY t.ticket_id, t.state",
+                " FROM transactions t WHERE t.ticket_id = %s",
                 (int(ticket),),
             ).fetchone()
-        if row is None or row[0] != "CREATED" or row[1] != [PAYER, order, EMAIL] or row[2] != 1:
-            raise BenchError(f"{where}: ticket {ticket} stored as {row!r}")
+        expected = ("CREATED", service, [f"P{order}", order, EMAIL], 1) if full else None
+        if row is None or (full and tuple(row) != expected) or row[:2] != ("CREATED", service):
+            raise BenchError(f"{where}: ticket {ticket} stored as {row!r}, expected {expected}")
         server.samples["create"] = answer
 
 
@@ -500,24 +554,97 @@ def median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 # --- report ------------------------------------------------------------------------------
 
 
-def table(results: dict[str, dict[str, dict[str, Any]]]) -> str:
+def ratios(results: dict[str, dict[str, dict[str, Any]]]) -> dict[str, dict[str, float]]:
+    """Per operation: gateway / each baseline, and gateway on big tables / gateway."""
+    found: dict[str, dict[str, float]] = {}
+    pairs = {"same_sql": ("gateway", "baseline"), "minimal": ("gateway", "minimal")}
+    pairs["big"] = ("gateway_big", "gateway")
+    for op, by in results.items():
+        for key, (top, bottom) in pairs.items():
+            if top in by and bottom in by and by[bottom]["rps"]:
+                found.setdefault(op, {})[key] = round(by[top]["rps"] / by[bottom]["rps"], 3)
+    return found
+
+
+def _wire(figures: dict[str, Any]) -> str:
+    wire = figures.get("wire")
+    if not wire:
+        return f"{'':>7}" * 3
+    return "".join(f"{wire[key]:>7.1f}" for key in ("round_trips", "statements", "transactions"))
+
+
+def table(results: dict[str, dict[str, dict[str, Any]]], labels: dict[str, str]) -> str:
     lines = [
-        f"{'operation':<28}{'server':<10}{'req/s':>9}{'mean ms':>9}{'p99 ms':>9}"
-        f"{'requests':>10}{'resp B':>8}{'ratio':>8}",
-        "-" * 91,
+        f"{'operation':<27}{'server':<24}{'req/s':>8}{'mean ms':>9}{'p99 ms':>8}"
+        f"{'requests':>9}{'resp B':>7}{'trips':>7}{'stmts':>7}{'xacts':>7}",
+        "-" * 113,
     ]
     for op, by_server in results.items():
-        base = by_server.get("baseline")
-        for name, figures in by_server.items():
-            ratio = ""
-            if name == "gateway" and base:
-                ratio = f"{figures['rps'] / base['rps']:.2f}x"
+        for number, (name, figures) in enumerate(by_server.items()):
             lines.append(
-                f"{OPERATIONS[op]:<28}{name:<10}{figures['rps']:>9.0f}"
-                f"{figures['latency_mean_us'] / 1000:>9.2f}{figures['latency_p99_us'] / 1000:>9.2f}"
-                f"{figures['requests']:>10}{figures.get('response_bytes', 0):>8}{ratio:>8}"
+                f"{OPERATIONS[op] if number == 0 else '':<27}{labels[name]:<24}"
+                f"{figures['rps']:>8.0f}{figures['latency_mean_us'] / 1000:>9.2f}"
+                f"{figures['latency_p99_us'] / 1000:>8.2f}{figures['requests']:>9}"
+                f"{figures.get('response_bytes', 0):>7}{_wire(figures)}"
             )
     return "\n".join(lines)
+
+
+def ratio_table(found: dict[str, dict[str, float]], scale: int) -> str:
+    rows = (
+        ("same_sql", "gateway / same-SQL baseline", None),
+        ("minimal", "gateway / minimal baseline", "minimal"),
+        ("big", f"gateway {scale:,} more payments / gateway", "big"),
+    )
+    ops = list(found)
+    lines = [f"{'ratio (req/s)':<44}" + "".join(f"{op:>10}{'target':>10}" for op in ops)]
+    for key, label, target_key in rows:
+        if not any(key in found[op] for op in ops):
+            continue
+        line = f"{label:<44}"
+        for op in ops:
+            value = found[op].get(key)
+            target = TARGETS.get((target_key, op)) if target_key else None
+            shown = f"{value:.2f}x" if value is not None else "-"
+            verdict = ""
+            if target is not None and value is not None:
+                verdict = f">={target:.1f} {'ok' if value >= target else 'NO'}"
+            line += f"{shown:>10}{verdict:>10}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def probe_wire(
+    servers: dict[str, Server],
+    tickets: dict[str, list[str]],
+    ops: list[str],
+    args: argparse.Namespace,
+    run_tag: str,
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Round trips, statements, transactions per call of each server's code, in process."""
+    from bench import inprocess
+
+    found: dict[str, dict[str, dict[str, Any]]] = {op: {} for op in ops}
+    log_path = args.output.parent / "wire-inprocess.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        for name, server in servers.items():
+            if name.startswith("gateway"):
+                url = sqlalchemy_url(args.database_url, server.schema)
+                app = inprocess.gateway_app(name, url, args.gateway_log_level, log)
+            else:
+                app = inprocess.baseline_app(
+                    name, f"bench.{name}", libpq_dsn(args.database_url, server.schema)
+                )
+            try:
+                for op in ops:
+                    tag = f"{run_tag}{name[0]}"
+                    found[op][name] = inprocess.wire_counts(
+                        app, op, tickets[name], tag, args.service_code, args.wire_calls, log
+                    )
+            finally:
+                app.close()
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -526,7 +653,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per case")
     parser.add_argument("--connections", type=int, default=8, help="wrk -c")
     parser.add_argument("--threads", type=int, default=1, help="wrk -t")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, both")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, all")
     parser.add_argument(
         "--transactions",
         type=int,
@@ -534,12 +661,36 @@ def main(argv: list[str] | None = None) -> int:
         help="payments created first; getTransactionInformation cycles them",
     )
     parser.add_argument("--ops", default="get,create", help="get,create (which operations)")
-    parser.add_argument("--servers", default="gateway,baseline")
+    parser.add_argument(
+        "--servers",
+        default="gateway,baseline,minimal",
+        help="gateway,baseline,minimal (baseline: the same-SQL one)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="also run the gateway on a schema with this many more payments, seeded in SQL "
+        "(e.g. 1000000), and report big / small",
+    )
+    parser.add_argument(
+        "--create-service",
+        choices=sorted(CREATE_SERVICES),
+        default="rules",
+        help="rules: service 9001 (double-payment control, retries, daily limits); "
+        "plain: the demo's 1001 (no checks)",
+    )
     parser.add_argument(
         "--samples",
         type=int,
         default=10,
         help="answers per server and operation read in full before the load",
+    )
+    parser.add_argument(
+        "--wire-calls",
+        type=int,
+        default=20,
+        help="calls per server and operation traced in process to count round trips",
     )
     parser.add_argument(
         "--database-url",
@@ -557,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds",
         type=int,
         default=1,
-        help="repeat each case; the servers alternate who goes first; the median round is reported",
+        help="repeat each case; the servers rotate who goes first; the median round is reported",
     )
     parser.add_argument(
         "--py-spy",
@@ -567,10 +718,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the schemas")
     args = parser.parse_args(argv)
+    args.service_code = CREATE_SERVICES[args.create_service]
     ops = [op.strip() for op in args.ops.split(",") if op.strip()]
     names = [name.strip() for name in args.servers.split(",") if name.strip()]
-    if not set(ops) <= set(OPERATIONS) or not set(names) <= {"gateway", "baseline"}:
-        parser.error("--ops takes get,create; --servers takes gateway,baseline")
+    if not set(ops) <= set(OPERATIONS) or not set(names) <= {"gateway", "baseline", "minimal"}:
+        parser.error("--ops takes get,create; --servers takes gateway,baseline,minimal")
+    if args.scale:
+        if "gateway" not in names:
+            names.insert(0, "gateway")  # big / small needs the small figure
+        names.append("gateway_big")
+    labels = dict(LABELS, gateway_big=f"gateway +{args.scale:,} rows")
 
     wrk = ensure_wrk()
     py_spy = pyspy.find_py_spy(install=True) if args.py_spy else None
@@ -579,37 +736,55 @@ def main(argv: list[str] | None = None) -> int:
     servers: dict[str, Server] = {}
     workdir = Path(tempfile.mkdtemp(prefix="ecollect-bench-"))
     try:
-        print(f"preparing schemas ({args.transactions} payments each) ...", flush=True)
-        tickets: list[str] = []
+        tickets: dict[str, list[str]] = {}
+        seeded = None
         for name in names:
             schema = f"bench_{run_tag}_{name}"
-            tickets = create_schema(args.database_url, schema, args.transactions)
-            if name == "gateway":
+            scale = args.scale if name == "gateway_big" else 0
+            print(
+                f"preparing schema {schema}: {args.transactions} payments"
+                + (f" after {scale:,} seeded in SQL" if scale else "")
+                + " ...",
+                flush=True,
+            )
+            tickets[name], done = create_schema(args.database_url, schema, args.transactions, scale)
+            if done:
+                seeded = done
+                print(
+                    f"seeded {scale:,} payments in {done['total_seconds']:.0f}s: "
+                    + ", ".join(f"{t} {n:,} rows" for t, n in done["rows"].items())
+                    + " ("
+                    + ", ".join(f"{t} {sec:.0f}s" for t, sec in done["seconds"].items())
+                    + ")",
+                    flush=True,
+                )
+            if name.startswith("gateway"):
                 servers[name] = gateway_server(
-                    args.database_url, schema, args.workers, log_dir, args.gateway_log_level
+                    args.database_url, schema, args.workers, log_dir, args.gateway_log_level, name
                 )
             else:
-                servers[name] = baseline_server(args.database_url, schema, args.workers, log_dir)
-        files = {
-            "get": workdir / "get.txt",
-            "create": workdir / "create.xml",
-        }
-        files["get"].write_text("".join(get_envelope(t) + "\n" for t in tickets))
-        files["create"].write_text(create_envelope("@REF@"))
+                servers[name] = baseline_server(
+                    args.database_url, schema, args.workers, log_dir, name
+                )
+        files: dict[str, dict[str, Path]] = {}
+        for name in servers:
+            files[name] = {"get": workdir / f"get-{name}.txt", "create": workdir / "create.xml"}
+            files[name]["get"].write_text("".join(get_envelope(t) + "\n" for t in tickets[name]))
+        (workdir / "create.xml").write_text(create_envelope("@REF@", args.service_code))
 
         for server in servers.values():
             server.start()
-        for server in servers.values():
-            server.wait_ready(tickets[0])
+        for name, server in servers.items():
+            server.wait_ready(tickets[name][0])
             print(
-                f"{server.name}: {server.url} (pid {server.process.pid}, "  # type: ignore[union-attr]
+                f"{labels[name]}: {server.url} (pid {server.process.pid}, "  # type: ignore[union-attr]
                 f"schema {server.schema})",
                 flush=True,
             )
             if "get" in ops:
-                verify_get(server, tickets, args.samples)
+                verify_get(server, tickets[name], args.samples)
             if "create" in ops:
-                verify_create(server, args.database_url, args.samples, run_tag)
+                verify_create(server, args.database_url, args.samples, run_tag, args.service_code)
         print(f"sample answers verified ({args.samples} per server and operation)", flush=True)
         shapes: dict[str, dict[str, Any]] = {}
         for op in ops:
@@ -624,45 +799,67 @@ def main(argv: list[str] | None = None) -> int:
             }
             if not same:
                 print(f"WARNING: {OPERATIONS[op]} answers differ in shape: {found}", flush=True)
+        wire = probe_wire(servers, tickets, ops, args, run_tag) if args.wire_calls else {}
+        if wire:
+            print(f"round trips counted ({args.wire_calls} calls traced per server)", flush=True)
 
         results: dict[str, dict[str, dict[str, Any]]] = {}
+        rows_before: dict[str, int] = {}
+        create_rounds: dict[str, list[dict[str, Any]]] = {}
         for op in ops:
+            if op == "create":
+                rows_before = {
+                    name: count_transactions(args.database_url, s.schema)
+                    for name, s in servers.items()
+                }
             rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in servers}
             for number in range(args.rounds):
                 order = list(servers.items())
-                if number % 2:
-                    order.reverse()
+                shift = number % len(order)
+                order = order[shift:] + order[:shift]
                 for name, server in order:
                     print(
-                        f"measuring {OPERATIONS[op]} on {name}: {args.warmup:g}s warm-up + "
-                        f"{args.duration:g}s ...",
+                        f"measuring {OPERATIONS[op]} on {labels[name]}: {args.warmup:g}s warm-up"
+                        f" + {args.duration:g}s ...",
                         flush=True,
                     )
-                    figures = measure(wrk, server, op, args, files, f"{run_tag}r{number}", py_spy)
+                    figures = measure(
+                        wrk, server, op, args, files[name], f"{run_tag}r{number}", py_spy
+                    )
                     figures["response_bytes"] = len(server.samples[op])
                     rounds[name].append(figures)
             results[op] = {name: median_round(rounds[name]) for name in servers}
+            if op == "create":
+                create_rounds = rounds
+            for name, figures in results[op].items():
+                if name in wire.get(op, {}):
+                    figures["wire"] = wire[op][name]
         rows = {
             name: count_transactions(args.database_url, s.schema) for name, s in servers.items()
         }
         if "create" in results:
-            for name, figures in results["create"].items():
-                if rows[name] < args.transactions + figures["requests"]:
+            for name in results["create"]:
+                created = sum(r["requests"] for r in create_rounds[name])
+                if rows[name] < rows_before[name] + created:
                     raise BenchError(
-                        f"{name}: {rows[name]} rows stored, fewer than the "
-                        f"{figures['requests']} SUCCESS answers + seed"
+                        f"{name}: {rows[name] - rows_before[name]} rows stored during the "
+                        f"create load, fewer than its {created} SUCCESS answers"
                     )
 
-        report = table(results)
+        found_ratios = ratios(results)
         print()
-        print(report)
-        ratios = {
-            op: round(by["gateway"]["rps"] / by["baseline"]["rps"], 3)
-            for op, by in results.items()
-            if {"gateway", "baseline"} <= by.keys()
-        }
-        if ratios:
-            print("\nratio = gateway req/s / baseline req/s (target >= 0.5)")
+        print(table(results, labels))
+        print()
+        print(ratio_table(found_ratios, args.scale))
+        print(
+            "\ntrips/stmts/xacts: PostgreSQL round trips, statements and transactions per call"
+            " (libpq trace, in process)"
+        )
+        if args.duration < 10 or args.rounds < 3:
+            print(
+                f"short run ({args.rounds} x {args.duration:g}s on a shared box): the figures are "
+                "provisional; compare ratios from `bench/run --rounds 3`"
+            )
         for op, by_server in results.items():
             for name, figures in by_server.items():
                 if "py_spy" in figures:
@@ -681,15 +878,21 @@ def main(argv: list[str] | None = None) -> int:
                 "wrk": f"-t{args.threads} -c{args.connections}",
                 "workers": args.workers,
                 "transactions": args.transactions,
+                "scale": args.scale,
+                "create_service": f"{args.create_service} ({args.service_code})",
                 "path": PATH,
-                "get_tickets": "round-robin over the seeded payments",
+                "get_tickets": "round-robin over the payments created through the use case",
                 "gateway_log_level": args.gateway_log_level,
                 "rounds": args.rounds,
+                "wire_calls": args.wire_calls,
                 "py_spy": args.py_spy,
             },
             "command": " ".join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])]),
+            "servers": {name: labels[name] for name in servers},
             "results": results,
-            "ratios": ratios,
+            "ratios": found_ratios,
+            "targets": {f"{key}/{op}": value for (key, op), value in TARGETS.items()},
+            "seeded": seeded,
             "shapes": shapes,
             "rows_stored": rows,
         }

@@ -1,33 +1,30 @@
 """Where a request's time goes, in process: `python -m bench.profile`.
 
-Calls the gateway's WSGI app (`gateway.web.app.create_app`) and the baseline's directly, with
-the same envelopes the load test posts, against fresh PostgreSQL schemas: no HTTP, no gunicorn,
-no wrk, so the figures are the Python cost of one request plus its database round trips.
+Calls the gateway's WSGI app (`gateway.web.app.create_app`) and both baselines' (same-SQL
+`bench/baseline.py`, minimal `bench/minimal.py`) directly, with the same envelopes the load
+test posts, against fresh PostgreSQL schemas: no HTTP, no gunicorn, no wrk, so the figures are
+the Python cost of one request plus its database round trips.
 
-Prints per operation: µs per request for both apps, the SQL statements the gateway sends per
-request (with their text), and the cProfile of the gateway: the functions with the most own
-time, the most cumulative time, and own time summed per package (spyne, sqlalchemy, psycopg,
-lxml, structlog, werkzeug, gateway.soap, ...).
+Prints per operation: µs per request for the three apps, what each sends PostgreSQL per
+request, read off the wire (`bench/wire.py`: round trips, statements, transactions, and every
+statement's text, BEGIN/COMMIT/ROLLBACK included), and the cProfile of the gateway: the
+functions with the most own time, the most cumulative time, and own time summed per package
+(spyne, sqlalchemy, psycopg, lxml, structlog, werkzeug, gateway.soap, ...).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib
-import io
 import os
 import pstats
 import sys
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
-from bench import harness
-
-Wsgi = Callable[[dict[str, Any], Any], Any]
+from bench import harness, inprocess
+from bench.inprocess import App, bodies, call, quiet
 
 AREAS = (
     ("spyne", "spyne/"),
@@ -45,6 +42,7 @@ AREAS = (
     ("bench", "bench/"),
     ("python stdlib", "/lib/python3"),
 )
+NAMES = ("gateway", "baseline", "minimal")
 
 
 def area(filename: str) -> str:
@@ -56,53 +54,7 @@ def area(filename: str) -> str:
     return "other"
 
 
-def environ(body: bytes, operation: str) -> dict[str, Any]:
-    return {
-        "REQUEST_METHOD": "POST",
-        "SCRIPT_NAME": "",
-        "PATH_INFO": harness.PATH,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "CONTENT_TYPE": "text/xml; charset=utf-8",
-        "CONTENT_LENGTH": str(len(body)),
-        "HTTP_HOST": "127.0.0.1:8000",
-        "HTTP_SOAPACTION": f'"{harness.soap_action(operation)}"',
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.url_scheme": "http",
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-    }
-
-
-def call(app: Wsgi, body: bytes, operation: str) -> bytes:
-    status: list[str] = []
-
-    def start_response(line: str, headers: Any, exc_info: Any = None) -> None:
-        status.append(line)
-
-    chunks = app(environ(body, operation), start_response)
-    answer = b"".join(chunks)
-    close = getattr(chunks, "close", None)
-    if close:
-        close()
-    if not status[0].startswith("200") or b">SUCCESS<" not in answer:
-        raise harness.BenchError(f"{operation}: {status[0]} {answer[:300]!r}")
-    return answer
-
-
-def bodies(op: str, tickets: list[str], count: int, tag: str) -> list[bytes]:
-    if op == "get":
-        return [harness.get_envelope(tickets[i % len(tickets)]).encode() for i in range(count)]
-    return [harness.create_envelope(f"{tag}-{i}").encode() for i in range(count)]
-
-
-def timed(app: Wsgi, op: str, items: list[bytes]) -> tuple[float, float]:
+def timed(app: inprocess.Wsgi, op: str, items: list[bytes]) -> tuple[float, float]:
     """(wall µs, CPU µs of this process) per request."""
     operation = harness.OPERATIONS[op]
     started, cpu = time.perf_counter(), time.process_time()
@@ -121,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--transactions", type=int, default=300)
     parser.add_argument(
+        "--create-service", choices=sorted(harness.CREATE_SERVICES), default="rules"
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get(
             "BENCH_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
@@ -130,81 +85,72 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=harness.BENCH / "results" / "profile")
     args = parser.parse_args(argv)
     ops = [op.strip() for op in args.ops.split(",") if op.strip()]
+    service = harness.CREATE_SERVICES[args.create_service]
     tag = f"p{int(time.time())}{os.getpid() % 1000}"
-    schemas = {name: f"bench_{tag}_{name}" for name in ("gateway", "baseline")}
+    schemas = {name: f"bench_{tag}_{name}" for name in NAMES}
     args.output.mkdir(parents=True, exist_ok=True)
     log = (args.output / "gateway-inprocess.log").open("w")
+    apps: dict[str, App] = {}
     try:
-        tickets = []
+        tickets: list[str] = []
         for schema in schemas.values():
-            tickets = harness.create_schema(args.database_url, schema, args.transactions)
-
-        os.environ["BENCH_BASELINE_DSN"] = harness.libpq_dsn(args.database_url, schemas["baseline"])
-        baseline = importlib.import_module("bench.baseline")
-
-        from sqlalchemy import event
-
-        from gateway.settings import Settings
-        from gateway.web.app import create_app
-
-        settings = Settings(
-            database_url=harness.sqlalchemy_url(args.database_url, schemas["gateway"]),
-            public_url="http://127.0.0.1:8000",
-            log_level=args.gateway_log_level,
-        )
-        stderr, sys.stderr = sys.stderr, log  # the gateway's JSON logs go to a file, as in gunicorn
-        try:
-            gateway = create_app(settings)
-        finally:
-            sys.stderr = stderr
-        statements: Counter[str] = Counter()
-
-        @event.listens_for(gateway.container.engine, "before_cursor_execute")
-        def _count(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
-            statements[" ".join(statement.split())[:160]] += 1
+            tickets, _ = harness.create_schema(args.database_url, schema, args.transactions)
+        url = harness.sqlalchemy_url(args.database_url, schemas["gateway"])
+        apps["gateway"] = inprocess.gateway_app("gateway", url, args.gateway_log_level, log)
+        for name in ("baseline", "minimal"):
+            dsn = harness.libpq_dsn(args.database_url, schemas[name])
+            apps[name] = inprocess.baseline_app(name, f"bench.{name}", dsn)
 
         for op in ops:
             operation = harness.OPERATIONS[op]
-            warm = bodies(op, tickets, 200, f"{tag}-warm")
-            items = bodies(op, tickets, args.requests, f"{tag}-g")
-            sys.stderr = log
-            try:
-                timed(gateway, op, warm)
-                timed(baseline.app, op, warm)
-                statements.clear()
-                probe = bodies(op, tickets, 50, f"{tag}-probe")
-                timed(gateway, op, probe)
-                per_request = {s: n / len(probe) for s, n in statements.items()}
-                gateway_us = timed(gateway, op, items)
-                baseline_us = timed(
-                    baseline.app, op, bodies(op, tickets, args.requests, f"{tag}-b")
-                )
+            with quiet(log):
+                for app in apps.values():
+                    timed(app.wsgi, op, bodies(op, tickets, 200, f"{tag}-warm", service))
+                figures = {
+                    name: timed(
+                        app.wsgi, op, bodies(op, tickets, args.requests, f"{tag}-{name}", service)
+                    )
+                    for name, app in apps.items()
+                }
                 # CPU time, not wall time: waiting for PostgreSQL is not what we look for here.
                 profiler = cProfile.Profile(time.process_time)
-                profiled = bodies(op, tickets, args.requests, f"{tag}-c")
+                profiled = bodies(op, tickets, args.requests, f"{tag}-c", service)
                 profiler.enable()
-                timed(gateway, op, profiled)
+                timed(apps["gateway"].wsgi, op, profiled)
                 profiler.disable()
-            finally:
-                sys.stderr = stderr
+            wire = {
+                name: inprocess.wire_counts(app, op, tickets, f"{tag}-{name}", service, 50, log)
+                for name, app in apps.items()
+            }
             print(f"\n=== {operation}: {args.requests} calls in process ===")
-            print(f"{'':9}{'wall µs':>9}{'CPU µs':>9}  (per request; CPU = this Python process)")
-            print(f"gateway  {gateway_us[0]:9.0f}{gateway_us[1]:9.0f}")
-            print(f"baseline {baseline_us[0]:9.0f}{baseline_us[1]:9.0f}")
             print(
-                f"ratio    {baseline_us[0] / gateway_us[0]:9.2f}"
-                f"{baseline_us[1] / gateway_us[1]:9.2f}"
-                "  (baseline / gateway)"
+                f"{'':9}{'wall µs':>9}{'CPU µs':>9}{'trips':>7}{'stmts':>7}{'xacts':>7}"
+                "  (per request; CPU = this Python process; the rest off the PostgreSQL wire)"
             )
-            print(f"\nSQL statements per gateway request: {sum(per_request.values()):.1f}")
-            for text, n in sorted(per_request.items(), key=lambda kv: -kv[1]):
-                print(f"  {n:4.1f}  {text}")
+            for name, (wall, cpu) in figures.items():
+                counts = wire[name]
+                print(
+                    f"{name:<9}{wall:9.0f}{cpu:9.0f}{counts['round_trips']:7.1f}"
+                    f"{counts['statements']:7.1f}{counts['transactions']:7.1f}"
+                )
+            for name in ("baseline", "minimal"):
+                wall = figures[name][0] / figures["gateway"][0]
+                cpu = figures[name][1] / figures["gateway"][1]
+                print(
+                    f"ratio gateway/{name}: wall {wall:.2f}  CPU {cpu:.2f}  (its µs / gateway µs)"
+                )
+            for name, counts in wire.items():
+                print(f"\nstatements per {name} request:")
+                for text, n in counts["statement_texts"].items():
+                    print(f"  {n:4.1f}  {text}")
             report(profiler, args.top, args.output / f"{op}.pstats")
         return 0
     except harness.BenchError as error:
         print(f"profile failed: {error}", file=sys.stderr)
         return 1
     finally:
+        for app in apps.values():
+            app.close()
         log.close()
         for schema in schemas.values():
             harness.drop_schema(args.database_url, schema)

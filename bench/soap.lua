@@ -4,9 +4,9 @@
 --
 -- mode "list":     <file> holds one complete envelope per line; requests cycle through them
 --                  (getTransactionInformation, one ticket per line, round-robin).
--- mode "template": <file> holds one envelope with the marker @REF@; each request replaces it
---                  with <tag>-<thread>-<counter>, unique per request and per run
---                  (createTransactionPayment).
+-- mode "template": <file> holds one envelope with the marker @REF@ (once or more); each
+--                  request replaces every one with <tag>-<thread>-<counter>, unique per
+--                  request and per run (createTransactionPayment: payer and order).
 -- At the end one line "BENCH_JSON {...}" carries the figures the harness reads.
 
 local threads = {}
@@ -18,7 +18,7 @@ function setup(thread)
    table.insert(threads, thread)
 end
 
-local mode, requests, prefix, suffix, tag
+local mode, requests, pieces, tag
 local index, counter = 0, 0
 local headers = {}
 -- globals: done() reads them from each thread with thread:get()
@@ -48,9 +48,15 @@ function init(args)
       index = (id * 7919) % #requests
    else
       local template = read(path)
-      local at = string.find(template, "@REF@", 1, true)
-      prefix = string.sub(template, 1, at - 1)
-      suffix = string.sub(template, at + 5)
+      pieces = {}
+      local start = 1
+      while true do
+         local at = string.find(template, "@REF@", start, true)
+         if at == nil then break end
+         table.insert(pieces, string.sub(template, start, at - 1))
+         start = at + 5
+      end
+      table.insert(pieces, string.sub(template, start))
    end
 end
 
@@ -60,7 +66,8 @@ function request()
       return requests[index]
    end
    counter = counter + 1
-   return wrk.format("POST", nil, headers, prefix .. tag .. "-" .. counter .. suffix)
+   local value = tag .. "-" .. counter
+   return wrk.format("POST", nil, headers, table.concat(pieces, value))
 end
 
 function response(status, hdrs, body)
