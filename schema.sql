@@ -123,9 +123,9 @@ CREATE TABLE transactions (
 
 CREATE INDEX ix_transactions_double_payment_key ON transactions (entity_code, srv_code, double_payment_key);
 
-CREATE INDEX ix_transactions_payer_day ON transactions (entity_code, srv_code, payer_key, created_at);
+CREATE INDEX ix_transactions_lapsing_expires ON transactions (expires_at) WHERE state IN ('BANK', 'CAPTURED', 'CREATED', 'PENDING');
 
-CREATE INDEX ix_transactions_state_expires ON transactions (state, expires_at);
+CREATE INDEX ix_transactions_payer_day ON transactions (entity_code, srv_code, payer_key, created_at);
 
 CREATE TABLE transaction_references (
 	ticket_id BIGINT NOT NULL, 

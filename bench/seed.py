@@ -239,8 +239,8 @@ WHERE {_RANGE} AND t.url_response IS NOT NULL
 
 _ATTEMPTS = """
 INSERT INTO merchant_callback_attempts (
-    callback_id, at, duration_ms, http_status, response_excerpt, error)
-SELECT c.id, c.created_at + interval '30 s' * a.n, 40 + (c.id %% 200),
+    callback_id, attempt, at, duration_ms, http_status, response_excerpt, error)
+SELECT c.id, a.n, c.created_at + interval '30 s' * a.n, 40 + (c.id %% 200),
        CASE WHEN c.status = 'delivered' THEN 200 ELSE 503 END,
        CASE WHEN c.status = 'delivered' THEN 'OK' ELSE 'Service Unavailable' END, ''
 FROM merchant_callbacks c CROSS JOIN LATERAL generate_series(1, c.attempts) AS a(n)

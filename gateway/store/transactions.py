@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -36,12 +37,12 @@ from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import (
     DOUBLE_PAYMENT_STATES,
     FINAL_STATES,
-    LAPSES,
     StateChange,
     Transaction,
     TranState,
 )
 from gateway.store.models import (
+    LAPSING_PREDICATE,
     CallbackAttemptRow,
     CallbackRow,
     StateHistoryRow,
@@ -78,7 +79,8 @@ _UPDATE = update(_t).where(
 
 _DUE_FOR_EXPIRY = (
     select(_t.c.ticket_id)
-    .where(_t.c.state.in_([state.value for state in LAPSES]), _t.c.expires_at <= bindparam("now"))
+    .where(text(LAPSING_PREDICATE), _t.c.expires_at <= bindparam("now"))
+    .order_by(_t.c.expires_at)
     .limit(bindparam("limit", type_=Integer))
     .with_for_update(skip_locked=True)
 )
@@ -267,9 +269,9 @@ class TransactionRepository:
 
     def due_for_expiry(self, now: datetime, limit: int) -> list[int]:
         """Live payments whose current state lapsed (CREATED, CAPTURED, BANK, PENDING past
-        `expires_at`), locked for this worker; other nodes skip them. One range scan of
-        `ix_transactions_state_expires` per state; no ORDER BY, so the LIMIT stops the scan
-        (any due row will do: the job drains them all)."""
+        `expires_at`), oldest deadline first, locked for this worker; other nodes skip them.
+        Read through the partial index `ix_transactions_lapsing_expires`, which holds live
+        payments only, so the cost does not grow with the final ones."""
         return list(self._db.scalars(_DUE_FOR_EXPIRY, {"now": now, "limit": limit}))
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -43,8 +43,10 @@ from bench.seed import (
     seed_payments,
 )
 from gateway.bootstrap import Container, build
+from gateway.domain.transactions import TranState
 from gateway.jobs.callbacks import deliver_due
 from gateway.jobs.expiry import expire_due
+from gateway.jobs.http_sender import SendResult
 from gateway.seed import seed_demo
 from gateway.settings import Settings
 from gateway.store.db import init_db
@@ -213,19 +215,24 @@ def outbox_job(world: World) -> None:
     later = FrozenClock(datetime.now(UTC) + timedelta(hours=1))
     sent: list[str] = []
 
-    def merchant_says_ok(url: str, fields: list[tuple[str, str]]) -> tuple[int, str]:
+    def merchant_says_ok(url: str, body: bytes, headers: Mapping[str, str]) -> SendResult:
         sent.append(url)
-        return 200, "OK"
+        return SendResult(status=200, excerpt="OK")
 
     assert deliver_due(world.container.uow, later, send=merchant_says_ok) > 0
     assert sent
 
 
 def callbacks_per_ticket(world: World) -> None:
-    pytest.skip(
-        "no code path reads a ticket's callbacks yet (the outbox work of issue 5 adds the "
-        "per-ticket ordering): point this case at it"
+    """A bank answers a PENDING payment: the final state's callback is owed and an unsent
+    PENDING one of the same ticket superseded (found by ticket)."""
+    (ticket,) = _one(
+        world,
+        "SELECT ticket_id FROM transactions WHERE state = 'PENDING'"
+        " AND url_response IS NOT NULL ORDER BY ticket_id DESC LIMIT 1",
     )
+    assert world.container.sandbox is not None
+    world.container.sandbox.force_outcome(ticket, TranState.OK)
 
 
 @dataclass(frozen=True)
@@ -270,12 +277,6 @@ _RETRY_OF = pytest.mark.xfail(
 XFAIL = {
     "getTransactionInformation with its retry chain": _RETRY_OF,
     "create: retries of the chain counted": _RETRY_OF,
-    "expiry job: payments due": pytest.mark.xfail(
-        strict=True,
-        raises=ScanOfLargeTable,
-        reason="ORDER BY ticket_id LIMIT walks the whole primary key with a filter (61 ms at "
-        "150 k payments with nothing due); the expiry work of issue 5 rewrites this query",
-    ),
 }
 
 
