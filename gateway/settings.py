@@ -52,6 +52,10 @@ class Settings:
     max_request_bytes: int = 1024 * 1024
     #: Deepest XML element nesting accepted in a SOAP message.
     max_xml_depth: int = 64
+    #: Most XML elements accepted in a SOAP message (envelope included); more is a SOAP fault.
+    #: The biggest legal request (every array at its maximum, gateway/domain/limits.py) has
+    #: under 1 000; real ones a few dozen.
+    max_xml_elements: int = 5000
     #: Minutes an eCollectUrl stays usable when the service sets no expiry in days.
     session_minutes: int = 60
     #: Seconds a process keeps entities, services and banks it read (0: always read).
@@ -72,6 +76,7 @@ class Settings:
                 env.get("GATEWAY_MAX_REQUEST_BYTES") or defaults.max_request_bytes
             ),
             max_xml_depth=int(env.get("GATEWAY_MAX_XML_DEPTH") or defaults.max_xml_depth),
+            max_xml_elements=int(env.get("GATEWAY_MAX_XML_ELEMENTS") or defaults.max_xml_elements),
             session_minutes=int(env.get("GATEWAY_SESSION_MINUTES") or defaults.session_minutes),
             catalog_cache_seconds=float(
                 env.get("GATEWAY_CATALOG_CACHE_SECONDS") or defaults.catalog_cache_seconds
