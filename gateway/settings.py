@@ -62,6 +62,10 @@ class Settings:
     catalog_cache_seconds: float = 30.0
     #: Log level of the structlog JSON logs.
     log_level: str = "INFO"
+    #: Threads per gunicorn worker (`serve`, gthread workers): requests one worker serves at
+    #: once, and how many stalled clients it takes to occupy it. Each thread may hold one
+    #: database connection (the pool allows 10 per worker).
+    threads: int = 8
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -82,4 +86,5 @@ class Settings:
                 env.get("GATEWAY_CATALOG_CACHE_SECONDS") or defaults.catalog_cache_seconds
             ),
             log_level=(env.get("GATEWAY_LOG_LEVEL") or defaults.log_level).upper(),
+            threads=int(env.get("GATEWAY_THREADS") or defaults.threads),
         )
