@@ -67,6 +67,10 @@ class Settings:
     max_request_bytes: int = 1024 * 1024
     #: Deepest XML element nesting accepted in a SOAP message.
     max_xml_depth: int = 64
+    #: Most XML elements accepted in a SOAP message (envelope included); more is a SOAP fault.
+    #: The biggest legal request (every array at its maximum, gateway/domain/limits.py) has
+    #: under 1 000; real ones a few dozen.
+    max_xml_elements: int = 5000
     #: Minutes a CREATED payment (its eCollectUrl) waits for the payer to choose a method
     #: before it EXPIRES.
     session_minutes: int = 60
@@ -89,6 +93,10 @@ class Settings:
     #: How long a node owns the callbacks it claimed; then they are due again (a node that died
     #: mid-delivery loses nothing). Must exceed the exchange timeout.
     callback_lease_seconds: float = 60.0
+    #: Threads per gunicorn worker (`serve`, gthread workers): requests one worker serves at
+    #: once, and how many stalled clients it takes to occupy it. Each thread may hold one
+    #: database connection (the pool allows 10 per worker).
+    threads: int = 8
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -103,6 +111,7 @@ class Settings:
                 env.get("GATEWAY_MAX_REQUEST_BYTES") or defaults.max_request_bytes
             ),
             max_xml_depth=int(env.get("GATEWAY_MAX_XML_DEPTH") or defaults.max_xml_depth),
+            max_xml_elements=int(env.get("GATEWAY_MAX_XML_ELEMENTS") or defaults.max_xml_elements),
             session_minutes=int(env.get("GATEWAY_SESSION_MINUTES") or defaults.session_minutes),
             bank_answer_hours=int(
                 env.get("GATEWAY_BANK_ANSWER_HOURS") or defaults.bank_answer_hours
@@ -118,6 +127,7 @@ class Settings:
                 )
             ),
             **_callback_settings(env, defaults),
+            threads=int(env.get("GATEWAY_THREADS") or defaults.threads),
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from gateway.domain.access import parse_network
@@ -128,7 +128,8 @@ class MerchantService:
         if vat < 0 or vat > value:
             raise InvalidVatValue("TransVatValue must be between zero and TransValue")
         if vat == 0 and self.vat_percentage > 0:
-            return (value * self.vat_percentage / 100).quantize(_CENT)
+            # Half-up, as amounts are rounded on invoices (Decimal's default is half-even).
+            return (value * self.vat_percentage / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
         return vat
 
     def resolve_currency(self, sent: str | None) -> str:

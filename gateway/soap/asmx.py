@@ -169,7 +169,10 @@ class AsmxApp:
                 raise faults.unsupported_media_type(media_type)
             data = self._read_body(environ)
             envelope = parse_envelope(
-                data, max_depth=self._settings.max_xml_depth, charset=params.get("charset")
+                data,
+                max_depth=self._settings.max_xml_depth,
+                max_elements=self._settings.max_xml_elements,
+                charset=params.get("charset"),
             )
             version = envelope.version
             body = envelope.body

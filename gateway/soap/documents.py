@@ -1,7 +1,9 @@
 """What a GET on an `.asmx` URL answers: `?wsdl`, `?disco` and the help page.
 
 The WSDL is the static file of the contract in `wsdl/` (a copy of the reference, structurally
-identical by construction, see the README in ../shared/reference-wsdl), with both addresses
+identical by construction, see the README in ../shared/reference-wsdl), shipped inside the
+package as the data package `gateway.wsdl` (setup.py maps it to the top-level folder) and read
+with importlib.resources, so a wheel installed anywhere serves it; with both addresses
 set to the URL the client used, as ASMX computes it (scheme, host, port and path, no query;
 soap-interop §1.2). Spyne's own WSDL is never served: its names and shape differ from ASMX's.
 """
@@ -11,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from html import escape as html_escape
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -18,10 +22,10 @@ from xml.sax.saxutils import quoteattr
 
 from gateway.soap.ns import ECOLLECT
 
-__all__ = ["WSDL_DIR", "ServiceDocuments", "request_url"]
+__all__ = ["ServiceDocuments", "request_url", "wsdl_files"]
 
-#: The served WSDLs live beside the package in the repository (`wsdl/`).
-WSDL_DIR = Path(__file__).resolve().parents[2] / "wsdl"
+#: The top-level `wsdl/` folder of a source checkout.
+_SOURCE_WSDL = Path(__file__).resolve().parents[2] / "wsdl"
 #: What `wsdl/*.wsdl` hold in place of both `location` attribute values.
 PLACEHOLDER = b"${SERVICE_URL}"
 
@@ -29,6 +33,16 @@ PLACEHOLDER = b"${SERVICE_URL}"
 # literals and a port, nothing else.
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def wsdl_files() -> Traversable:
+    """Where the served WSDLs are: the package `gateway.wsdl` of an installed gateway (a wheel,
+    or an editable install, which maps it to the checkout's `wsdl/`); a source checkout used
+    without installing it (its folder on sys.path) has no such package, only the folder."""
+    try:
+        return files("gateway.wsdl")
+    except ModuleNotFoundError:
+        return _SOURCE_WSDL
 
 
 def request_url(
@@ -67,7 +81,7 @@ class ServiceDocuments:
     """The GET documents of one contract, prepared once; the URL is filled in per request."""
 
     def __init__(self, service_name: str, wsdl_file: str, operations: Sequence[str]) -> None:
-        template = (WSDL_DIR / wsdl_file).read_bytes()
+        template = wsdl_files().joinpath(wsdl_file).read_bytes()
         self._wsdl_parts = template.split(PLACEHOLDER)
         if len(self._wsdl_parts) != 3:
             raise ValueError(f"{wsdl_file}: expected 2 address placeholders {PLACEHOLDER!r}")

@@ -4,12 +4,23 @@ Paths (R12): `/<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx`, prefix and
 any letter case, prefix one of `Settings.variants`. v2 and v4 are the same everywhere; v3
 serves schema "A" or "B" as the prefix is configured (DESIGN §3).
 
-Operations are routed by the body element, not by the action the caller names (R1, R3, R4):
-real clients send no SOAPAction (raw C# v4), a quoted or unquoted one, or SOAP 1.2 without an
-`action` parameter (strong-soap). When the action names a *different* known operation than
-the body element, the body element wins: it is what the message carries and what the
-response must answer, and ASMX's own SOAP 1.2 router falls back to it too. The action only
-shapes the fault when the body element is unknown.
+Operations are routed as ASMX routes them (soap-interop §1.4), with the body element as the
+fallback every real client needs (R1, R3, R4):
+
+- SOAP 1.1 with a non-empty `SOAPAction` that names no operation of the served contract gets
+  ASMX's soap:Client fault "Server did not recognize the value of HTTP Header SOAPAction: X.",
+  HTTP 500, even when the body element is known: ASMX's 1.1 router looks the header up first.
+- An absent or empty SOAPAction routes by the body element. Real clients send no SOAPAction
+  (raw C# v4), and nusoap's `call()` sends `SOAPAction: ""` unless told otherwise; ASMX takes a
+  header-less 1.1 message through its 1.2 router, which falls back to the body element. (ASMX
+  is said to refuse an explicit `""`; no client of the real host could then use nusoap's
+  default, so the gateway stays lenient there.)
+- SOAP 1.2 routes by the Content-Type `action` (or a SOAPAction header, zeep sends both) and,
+  when that names nothing, by the body element, exactly as ASMX's 1.2 router does; strong-soap
+  sends no action at all. Only when both fail is the action's fault worded by what was sent.
+- When a known action names a *different* operation than the body element, the body element
+  wins: it is what the message carries and what the response must answer. (What ASMX's 1.1
+  router then does was not verified; its 1.2 router uses the element.)
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ from lxml import etree
 
 from gateway.settings import Settings
 from gateway.soap import faults
-from gateway.soap.versions import SoapVersion
+from gateway.soap.versions import Soap11, SoapVersion
 
 Schema = Literal["v2", "A", "B"]
 
@@ -81,18 +92,22 @@ def route_operation(
     """The operation to run, named by the body element's Clark name (`{ns}local`).
 
     `operations` maps each operation's body element Clark name to the operation name; the
-    actions the WSDL declares are `<namespace>/<name>`. A body element that names no
-    operation gets the fault ASMX would send, worded by what the caller named.
+    actions the WSDL declares are `<namespace>/<name>`. `action` is what the caller named
+    (unquoted, URL-decoded), None or "" when nothing. A message ASMX would not route gets the
+    fault ASMX would send, worded by what the caller named.
     """
+    known_actions = {_action_of(tag) for tag in operations} if action else set()
+    if action and action not in known_actions and isinstance(version, Soap11):
+        # ASMX's SOAP 1.1 router trusts the header before it reads the body.
+        raise version.unknown_action(action)
     if body_tag is not None:
         name = operations.get(body_tag)
         if name is not None:
             return name
     if body_tag is None or not action:
         raise faults.no_valid_action()
-    known_actions = {_action_of(tag) for tag in operations}
     if action not in known_actions:
-        # Neither the element nor the action means anything here.
+        # Neither the element nor the action means anything here (SOAP 1.2's wording).
         raise version.unknown_action(action)
     qname = etree.QName(body_tag)
     raise faults.unrecognized_request_element(qname.localname, qname.namespace or "")

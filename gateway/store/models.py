@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.schema import DDL
 
+from gateway.domain import limits
 from gateway.domain.transactions import LAPSES
 from gateway.store.types import Money, UtcDateTime
 
@@ -37,6 +38,16 @@ from gateway.store.types import Money, UtcDateTime
 LAPSING_PREDICATE = "state IN ({})".format(
     ", ".join(f"'{state.value}'" for state in sorted(LAPSES))
 )
+
+# Column lengths of request fields come from `gateway.domain.limits`, which the use cases check
+# before the database: a too-long value gets its field's ReturnCode on SQLite and PostgreSQL.
+ENTITY_CODE = String(limits.ENTITY_CODE.length)
+SRV_CODE = String(limits.SRV_CODE.length)
+CURRENCY = String(limits.CURRENCY.length)
+PAYMENT_SYSTEM = String(limits.PAYMENT_SYSTEM.length)
+FI_CODE = String(limits.FI_CODE.length)
+URL = String(limits.URL_LENGTH)
+REFERENCE = String(limits.REFERENCE.length)
 
 TICKET_ID = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements INTEGER keys
 ticket_id_seq = Sequence("transactions_ticket_id_seq", start=1000001)
@@ -49,7 +60,7 @@ class Base(DeclarativeBase):
 class EntityRow(Base):
     __tablename__ = "entities"
 
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(ENTITY_CODE, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     nit: Mapped[str] = mapped_column(String(20), default="")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -69,16 +80,16 @@ class ServiceRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    entity_code: Mapped[str] = mapped_column(String(20), ForeignKey("entities.code"))
-    code: Mapped[str] = mapped_column(String(20))
+    entity_code: Mapped[str] = mapped_column(ENTITY_CODE, ForeignKey("entities.code"))
+    code: Mapped[str] = mapped_column(SRV_CODE)
     description: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     active_from: Mapped[date | None] = mapped_column(Date)
     active_until: Mapped[date | None] = mapped_column(Date)
     value: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     open_value: Mapped[bool] = mapped_column(Boolean, default=False)
-    currency: Mapped[str] = mapped_column(String(3), default="COP")
-    pay_currency: Mapped[str | None] = mapped_column(String(3))
+    currency: Mapped[str] = mapped_column(CURRENCY, default="COP")
+    pay_currency: Mapped[str | None] = mapped_column(CURRENCY)
     currency_rate: Mapped[Decimal] = mapped_column(Money(18, 6), default=Decimal(1))
     accepts_pse: Mapped[bool] = mapped_column(Boolean, default=True)
     accepts_credit_card: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -90,8 +101,8 @@ class ServiceRow(Base):
     daily_limit_pse: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     daily_limit_credit_card: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     expiry_days: Mapped[int] = mapped_column(Integer, default=0)
-    url_response: Mapped[str | None] = mapped_column(String(500))
-    url_redirect: Mapped[str | None] = mapped_column(String(500))
+    url_response: Mapped[str | None] = mapped_column(URL)
+    url_redirect: Mapped[str | None] = mapped_column(URL)
     vat_percentage: Mapped[Decimal] = mapped_column(Money(5, 2), default=Decimal(0))
     informative_only: Mapped[bool] = mapped_column(Boolean, default=False)
     confirmation_emails: Mapped[str | None] = mapped_column(String(500))
@@ -119,7 +130,7 @@ class ServiceReferenceRow(Base):
     type: Mapped[str] = mapped_column(String(20), default="TEXT")
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     uppercase: Mapped[bool] = mapped_column(Boolean, default=False)
-    constant_value: Mapped[str | None] = mapped_column(String(100))
+    constant_value: Mapped[str | None] = mapped_column(REFERENCE)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     read_only: Mapped[bool] = mapped_column(Boolean, default=False)
     length_rule: Mapped[str | None] = mapped_column(String(100))
@@ -129,8 +140,8 @@ class ServiceReferenceRow(Base):
 class FinancialInstitutionRow(Base):
     __tablename__ = "financial_institutions"
 
-    payment_system: Mapped[str] = mapped_column(String(3), primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    payment_system: Mapped[str] = mapped_column(PAYMENT_SYSTEM, primary_key=True)
+    code: Mapped[str] = mapped_column(FI_CODE, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -176,25 +187,25 @@ class TransactionRow(Base):
     ticket_id: Mapped[int] = mapped_column(
         TICKET_ID, ticket_id_seq, primary_key=True, autoincrement=True
     )
-    entity_code: Mapped[str] = mapped_column(String(20), ForeignKey("entities.code"))
-    srv_code: Mapped[str] = mapped_column(String(20))
+    entity_code: Mapped[str] = mapped_column(ENTITY_CODE, ForeignKey("entities.code"))
+    srv_code: Mapped[str] = mapped_column(SRV_CODE)
     trans_value: Mapped[Decimal] = mapped_column(Money())
     trans_vat_value: Mapped[Decimal] = mapped_column(Money())
-    currency: Mapped[str] = mapped_column(String(3))
-    pay_currency: Mapped[str] = mapped_column(String(3))
+    currency: Mapped[str] = mapped_column(CURRENCY)
+    pay_currency: Mapped[str] = mapped_column(CURRENCY)
     currency_rate: Mapped[Decimal] = mapped_column(Money(18, 6))
     state: Mapped[str] = mapped_column(String(20))
-    payment_system: Mapped[str | None] = mapped_column(String(3))
-    fi_code: Mapped[str | None] = mapped_column(String(20))
+    payment_system: Mapped[str | None] = mapped_column(PAYMENT_SYSTEM)
+    fi_code: Mapped[str | None] = mapped_column(FI_CODE)
     fi_name: Mapped[str | None] = mapped_column(String(100))
     trazability_code: Mapped[str | None] = mapped_column(String(40))
     bank_process_date: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    invoice: Mapped[str | None] = mapped_column(String(100))
-    url_response: Mapped[str | None] = mapped_column(String(500))
-    url_redirect: Mapped[str | None] = mapped_column(String(500))
-    sign: Mapped[str | None] = mapped_column(String(200))
-    sign_fields: Mapped[str | None] = mapped_column(String(200))
-    policy_code: Mapped[str | None] = mapped_column(String(50))
+    invoice: Mapped[str | None] = mapped_column(String(limits.INVOICE.length))
+    url_response: Mapped[str | None] = mapped_column(URL)
+    url_redirect: Mapped[str | None] = mapped_column(URL)
+    sign: Mapped[str | None] = mapped_column(String(limits.SIGN.length))
+    sign_fields: Mapped[str | None] = mapped_column(String(limits.SIGN_FIELDS.length))
+    policy_code: Mapped[str | None] = mapped_column(String(limits.POLICY_CODE.length))
     auth_references: Mapped[list] = mapped_column(JSON, default=list)
     extras: Mapped[dict] = mapped_column(JSON, default=dict)
     double_payment_key: Mapped[str | None] = mapped_column(String(400))
@@ -218,7 +229,7 @@ class TransactionReferenceRow(Base):
         TICKET_ID, ForeignKey("transactions.ticket_id", ondelete="CASCADE"), primary_key=True
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    value: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(REFERENCE)
 
 
 class StateHistoryRow(Base):
@@ -262,7 +273,7 @@ class CallbackRow(Base):
     )
     ticket_id: Mapped[int] = mapped_column(TICKET_ID, ForeignKey("transactions.ticket_id"))
     state: Mapped[str] = mapped_column(String(20))
-    url: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(URL)
     payload: Mapped[list] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     #: Tries started (a claim counts one, also when its node died before recording it).

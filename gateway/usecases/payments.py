@@ -30,6 +30,7 @@ from gateway.domain.errors import (
     ReturnCode,
     TicketNotFound,
 )
+from gateway.domain.limits import ENTITY_CODE, check_entity_code, check_payment_request
 from gateway.domain.merchant_services import MerchantService
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.references import double_payment_key, normalize_references
@@ -135,6 +136,7 @@ class Payments:
     # --- shared creation path ----------------------------------------------------------------
 
     def _open(self, uow: UnitOfWork, command: CreatePayment, operation: str) -> Transaction:
+        check_payment_request(command)  # before any database: the same answer on every one
         now = self._clock.now()
         entity_code = (command.entity_code or "").strip()
         entity = uow.catalog.entity(entity_code) if entity_code else None
@@ -253,6 +255,7 @@ class Payments:
         self, entity_code: str | None, ticket_id: str | None
     ) -> TransactionInfo:
         try:
+            check_entity_code(entity_code)
             entity = (entity_code or "").strip()
             ticket = (ticket_id or "").strip()
             if not ticket.isascii() or not ticket.isdigit() or len(ticket) > 18:
@@ -320,7 +323,7 @@ class Payments:
         try:
             with self._uow() as uow:
                 code = (entity_code or "").strip()
-                entity = uow.catalog.entity(code) if code else None
+                entity = uow.catalog.entity(code) if code and ENTITY_CODE.fits(code) else None
                 if entity is None or not entity.enabled:
                     return BankList(ReturnCode.FAIL_INVALIDENTITYCODE)
                 institutions = self._methods.institutions(uow.catalog.institutions())

@@ -83,6 +83,41 @@ def test_unknown_body_element_with_a_known_soapaction(client):
     )
 
 
+@pytest.mark.parametrize(
+    "soap_action",
+    ['"urn:nothing"', "urn:nothing", f'"{NS}/getBankListX"', f'"{action("getBankList")}"'],
+    ids=["quoted", "unquoted", "near-miss", "operation-of-another-contract"],
+)
+def test_a_known_body_element_with_an_unknown_soapaction_is_refused_as_asmx(client, soap_action):
+    # ASMX's SOAP 1.1 router looks the header up first: the body element never gets a say.
+    # (getBankList is no operation of v2.)
+    body = envelope("createTransactionPayment", create_fields(), WCF)
+    answer = post(client, asmx("app_express", 2), body, soap_action=soap_action)
+    shown = soap_action.strip('"')
+    assert_soap11_fault(
+        answer,
+        "soap:Client",
+        f"Server did not recognize the value of HTTP Header SOAPAction: {shown}.",
+    )
+
+
+@pytest.mark.parametrize(
+    "soap_action", [None, '""', "", "  "], ids=["absent", '""', "empty", "blank"]
+)
+def test_an_absent_or_empty_soapaction_routes_by_the_body_element(client, soap_action):
+    # The raw C# v4 client sends none; nusoap's call() sends `SOAPAction: ""` by default.
+    body = envelope("createTransactionPayment", create_fields(), WCF)
+    answer = post(client, PATH, body, soap_action=soap_action)
+    assert answer.status == 200 and answer.field("ReturnCode") == "SUCCESS"
+
+
+def test_soap12_with_an_unknown_action_and_a_known_body_element_is_served(client):
+    # ASMX's SOAP 1.2 router falls back to the body element when the action names nothing.
+    body = envelope("createTransactionPayment", create_fields(), SOAP12_STYLE)
+    answer = post(client, PATH, body, content_type=SOAP12_CT + '; action="urn:x"')
+    assert answer.status == 200 and answer.field("ReturnCode") == "SUCCESS"
+
+
 def test_a_known_operation_name_in_a_foreign_namespace_is_unknown(client):
     body = envelope("getTransactionInformation", info_fields("1"), WCF).replace(
         NS.encode(), b"http://tempuri.org/"

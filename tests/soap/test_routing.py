@@ -67,16 +67,42 @@ def test_prefixes_and_schemas_come_from_settings():
     assert resolve("/p_express/webservice/eCollectWebservicesv3.asmx", settings) is None
 
 
-def test_r1_the_body_element_routes_whatever_the_action():
+@pytest.mark.parametrize("version", [SOAP11, SOAP12], ids=["soap11", "soap12"])
+def test_r1_without_an_action_or_with_a_known_one_the_body_element_routes(version):
     body = f"{{{NS}}}createTransactionPayment"
     for act in (
         None,
         "",
         f"{NS}/createTransactionPayment",
+        # A known action naming another operation: the body element wins (documented choice).
         f"{NS}/getTransactionInformation",
-        "urn:whatever",
     ):
-        assert route_operation(OPERATIONS, body, act, SOAP11) == "createTransactionPayment"
+        assert route_operation(OPERATIONS, body, act, version) == "createTransactionPayment"
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        "urn:whatever",
+        f"{NS}/processTransactionPayment",  # an operation, but not of this contract
+        f"{NS}/CreateTransactionPayment",  # ASMX looks actions up case-sensitively
+        f"{NS}createTransactionPayment",
+    ],
+)
+def test_soap11_an_unknown_soapaction_faults_even_when_the_body_element_is_known(act):
+    # ASMX's SOAP 1.1 router looks the SOAPAction header up before it reads the body.
+    with pytest.raises(SoapFault) as caught:
+        route_operation(OPERATIONS, f"{{{NS}}}createTransactionPayment", act, SOAP11)
+    assert caught.value.code is faults.FaultCode.CLIENT
+    assert caught.value.message == (
+        f"Server did not recognize the value of HTTP Header SOAPAction: {act}."
+    )
+
+
+def test_soap12_an_unknown_action_falls_back_to_the_body_element():
+    # ASMX's SOAP 1.2 router tries the action, then the body element.
+    body = f"{{{NS}}}createTransactionPayment"
+    assert route_operation(OPERATIONS, body, "urn:whatever", SOAP12) == "createTransactionPayment"
 
 
 @pytest.mark.parametrize(

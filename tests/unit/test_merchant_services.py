@@ -74,6 +74,24 @@ def test_vat_is_checked_and_computed_from_the_service_percentage():
     assert taxed.resolve_vat(Decimal("1000.55"), None) == Decimal("190.10")
 
 
+@pytest.mark.parametrize(
+    ("value", "percentage", "half_up", "half_even"),
+    [
+        ("10.25", "10", "1.03", "1.02"),  # 1.025: exactly half a cent
+        ("1.25", "10", "0.13", "0.12"),  # 0.125
+        ("1.50", "19", "0.29", "0.28"),  # 0.285
+        ("1000.75", "19", "190.14", "190.14"),  # 190.1425: below half, down either way
+    ],
+)
+def test_computed_vat_is_rounded_half_up_to_two_places(value, percentage, half_up, half_even):
+    taxed = MerchantService("1", "2", "vat", vat_percentage=Decimal(percentage))
+    computed = taxed.resolve_vat(Decimal(value), None)
+    assert computed == Decimal(half_up) and computed.as_tuple().exponent == -2
+    # The case really tells the two roundings apart (Decimal's default is half-even).
+    exact = Decimal(value) * Decimal(percentage) / 100
+    assert exact.quantize(Decimal("0.01")) == Decimal(half_even)
+
+
 def test_currency_defaults_to_the_services_and_refuses_another():
     assert OPEN.resolve_currency(None) == "COP"
     assert OPEN.resolve_currency(" cop ") == "COP"

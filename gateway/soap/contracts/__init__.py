@@ -30,7 +30,7 @@ class Contract:
     key: str
     #: wsdl:service name; portType and bindings are `<name>Soap` and `<name>Soap12`.
     name: str
-    #: The served WSDL, a file in the repository's `wsdl/` folder.
+    #: The served WSDL, a file of the `wsdl/` folder (installed as the package `gateway.wsdl`).
     wsdl_file: str
     service: type[ServiceBase]
 
