@@ -1,6 +1,8 @@
 """Gateway versus two baselines, same box, same run: throughput of two eCollect SOAP calls.
 
-Every server runs under gunicorn with the same number of sync workers, each on a fresh
+Every server runs under gunicorn with the same number of workers (the gateway as `ecollect-gateway
+serve` runs it, gthread; the baselines sync, the fastest model for their one connection per
+worker, so the yardstick is never slowed by threads it does not need), each on a fresh
 PostgreSQL schema loaded the same way (`ecollect-gateway db init` + `seed demo` + the bench's
 services + N payments created through the gateway's own use case): the gateway, the same-SQL
 baseline (`bench/baseline.py`), the minimal baseline (`bench/minimal.py`) and, with
@@ -315,7 +317,8 @@ def baseline_server(
         "BENCH_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "PYTHONPATH": str(ROOT),
     }
-    # The same gunicorn settings `ecollect-gateway serve` uses (gateway/cli.py).
+    # `ecollect-gateway serve`'s timeout and limits (gateway/cli.py); sync workers: a baseline
+    # holds one psycopg connection per worker, which threads would only queue on.
     command = [
         str(VENV_BIN / "gunicorn"),
         "--bind",
@@ -653,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per case")
     parser.add_argument("--connections", type=int, default=8, help="wrk -c")
     parser.add_argument("--threads", type=int, default=1, help="wrk -t")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, all")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, every server")
     parser.add_argument(
         "--transactions",
         type=int,

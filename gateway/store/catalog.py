@@ -42,10 +42,21 @@ _KEYS = ("entity_code", "code")  # what identifies a service row; never updated
 
 
 class CatalogCache:
-    """Per-process memo of catalog reads, each entry kept `ttl` seconds (0: no caching)."""
+    """Per-process memo of catalog reads, each entry kept `ttl` seconds (0: no caching).
 
-    def __init__(self, ttl: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+    Misses are remembered too (an unknown code costs one read per `ttl`), so the cache holds at
+    most `max_entries`: past that, expired entries go first, then the oldest, and a caller
+    sending random codes cannot grow a node's memory.
+    """
+
+    def __init__(
+        self,
+        ttl: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        max_entries: int = 4096,
+    ) -> None:
         self.ttl = ttl
+        self.max_entries = max_entries
         self._monotonic = monotonic
         self._entries: dict[Hashable, tuple[float, Any]] = {}
 
@@ -57,8 +68,20 @@ class CatalogCache:
         if hit is not None and hit[0] > now:
             return hit[1]
         value = load()
+        self._entries.pop(key, None)
+        if len(self._entries) >= self.max_entries:
+            self._evict(now)
         self._entries[key] = (now + self.ttl, value)
         return value
+
+    def _evict(self, now: float) -> None:
+        for key in [key for key, (expires, _) in self._entries.items() if expires <= now]:
+            del self._entries[key]
+        while len(self._entries) >= self.max_entries:
+            del self._entries[next(iter(self._entries))]  # insertion order: the oldest
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
