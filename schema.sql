@@ -121,9 +121,11 @@ CREATE TABLE transactions (
 	FOREIGN KEY(retry_of) REFERENCES transactions (ticket_id)
 );
 
-CREATE INDEX ix_transactions_double_payment_key ON transactions (entity_code, srv_code, double_payment_key);
+CREATE INDEX ix_transactions_double_payment_key ON transactions (entity_code, srv_code, double_payment_key, ticket_id);
 
 CREATE INDEX ix_transactions_payer_day ON transactions (entity_code, srv_code, payer_key, created_at);
+
+CREATE INDEX ix_transactions_retry_of ON transactions (retry_of, ticket_id);
 
 CREATE INDEX ix_transactions_state_expires ON transactions (state, expires_at);
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -23,24 +23,18 @@ from gateway.domain.errors import (
     InvalidEntityCode,
     InvalidFICode,
     InvalidItems,
-    InvalidPolicy,
-    InvalidReference,
     InvalidServiceCode,
-    InvalidTransValue,
     ReturnCode,
     TicketNotFound,
 )
-from gateway.domain.merchant_services import MerchantService
+from gateway.domain.payment_rules import CreationLimits, admit
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.references import double_payment_key, normalize_references
-from gateway.domain.transactions import (
-    DOUBLE_PAYMENT_STATES,
-    RETRYABLE_STATES,
-    Transaction,
-)
+from gateway.domain.transactions import Transaction
 from gateway.settings import Settings
 from gateway.store.queries import information_statement, transaction_info
-from gateway.store.uow import UnitOfWork
+from gateway.store.transactions import ConcurrentUpdate
+from gateway.store.uow import UnitOfWork, retrying
 from gateway.usecases.commands import (
     AdditionalInfo,
     Bank,
@@ -79,13 +73,19 @@ class Payments:
     # --- createTransactionPayment ------------------------------------------------------------
 
     def create_transaction(self, command: CreatePayment) -> CreateResult:
+        def work(uow: UnitOfWork) -> Transaction:
+            transaction = self._open(uow, command, "createTransactionPayment")
+            uow.commit()
+            return transaction
+
         try:
-            with self._uow() as uow:
-                transaction = self._open(uow, command, "createTransactionPayment")
-                uow.commit()
+            transaction = retrying(self._uow, work)
         except BusinessRefusal as refusal:
             log.info("payment.refused", code=refusal.return_code.value, reason=refusal.message)
             return CreateResult(refusal.return_code)
+        except ConcurrentUpdate:
+            log.warning("payment.create_contended")
+            return CreateResult(ReturnCode.FAIL_SYSTEM)
         except Exception:
             log.exception("payment.create_failed")
             return CreateResult(ReturnCode.FAIL_SYSTEM)
@@ -101,23 +101,34 @@ class Payments:
     def process_transaction(self, command: CreatePayment) -> TransactionInfo:
         """The merchant chose the method itself: card authorizes now, PSE goes to the bank,
         cash becomes a coupon (DESIGN §3)."""
+        settling = False  # from then on a bank may have been asked: never run it twice
+
+        def work(uow: UnitOfWork) -> Transaction:
+            nonlocal settling
+            transaction = self._open(uow, command, "processTransactionPayment")
+            uow.flush()  # the TicketId, which a cash coupon's number is made of
+            settling = True
+            settle_method(
+                transaction,
+                at=self._clock.now(),
+                source="webservice:processTransactionPayment",
+                auth_references=command.auth_references,
+                bank_link=bank_url(
+                    self._settings.public_url, command.prefix, transaction.session_token
+                ),
+            )
+            uow.transactions.save(transaction)
+            uow.commit()
+            return transaction
+
         try:
-            with self._uow() as uow:
-                transaction = self._open(uow, command, "processTransactionPayment")
-                settle_method(
-                    transaction,
-                    at=self._clock.now(),
-                    source="webservice:processTransactionPayment",
-                    auth_references=command.auth_references,
-                    bank_link=bank_url(
-                        self._settings.public_url, command.prefix, transaction.session_token
-                    ),
-                )
-                uow.transactions.save(transaction)
-                uow.commit()
+            transaction = retrying(self._uow, work, may_rerun=lambda: not settling)
         except BusinessRefusal as refusal:
             log.info("payment.refused", code=refusal.return_code.value, reason=refusal.message)
             return TransactionInfo(refusal.return_code, entity_code=command.entity_code or "")
+        except ConcurrentUpdate:
+            log.warning("payment.process_contended")
+            return TransactionInfo(ReturnCode.FAIL_SYSTEM, entity_code=command.entity_code or "")
         except Exception:
             log.exception("payment.process_failed")
             return TransactionInfo(ReturnCode.FAIL_SYSTEM, entity_code=command.entity_code or "")
@@ -151,9 +162,19 @@ class Payments:
         extras = _extras(command)
 
         key = double_payment_key(service.references, references)
-        retry_of = self._check_double_payment(uow, service, key)
         payer = references[0].strip() if references else None
-        self._check_daily_limits(uow, service, payer, value, system, now)
+        limits = CreationLimits.of(service, system)
+        # Read under the payer's and the key's locks, held until commit: racing creates of the
+        # same payer or references are judged one after the other.
+        facts = uow.transactions.creation_facts(
+            entity_code,
+            srv_code,
+            double_payment_key=key,
+            payer_key=payer if payer and limits.counts_payer_day else None,
+            day=bogota_day_bounds(now),
+            payment_system=system,
+        )
+        retry_of = admit(limits, facts, value)
 
         expiry = (
             timedelta(days=service.expiry_days)
@@ -202,48 +223,6 @@ class Payments:
             if found is not None:
                 return found
         raise InvalidFICode(f"unknown financial institution {code!r}")
-
-    def _check_double_payment(
-        self, uow: UnitOfWork, service: MerchantService, key: str | None
-    ) -> int | None:
-        """Refuse a double payment the service forbids; link a retry to its chain's root."""
-        if key is None:
-            return None
-        previous = uow.transactions.latest_with_key(service.entity_code, service.code, key)
-        if previous is None:
-            return None
-        if previous.state in DOUBLE_PAYMENT_STATES and not service.accepts_double_payment:
-            raise InvalidReference(
-                f"ticket {previous.ticket_id} with the same references is {previous.state.value}"
-            )
-        if previous.state not in RETRYABLE_STATES:
-            return None
-        root = previous.retry_of or previous.ticket_id
-        assert root is not None
-        if service.max_retries and uow.transactions.count_retries(root) >= service.max_retries:
-            raise InvalidPolicy(f"ticket {root} reached its {service.max_retries} retries")
-        return root
-
-    def _check_daily_limits(
-        self,
-        uow: UnitOfWork,
-        service: MerchantService,
-        payer: str | None,
-        value: Any,
-        system: PaymentSystem | None,
-        now: datetime,
-    ) -> None:
-        cap = service.daily_value_cap(system)
-        if not payer or (not service.daily_attempt_limit and cap is None):
-            return
-        since, until = bogota_day_bounds(now)
-        attempts, day_value = uow.transactions.day_totals(
-            service.entity_code, service.code, payer, since, until, system
-        )
-        if service.daily_attempt_limit and attempts >= service.daily_attempt_limit:
-            raise InvalidPolicy(f"payer reached {service.daily_attempt_limit} attempts today")
-        if cap is not None and day_value + value > cap:
-            raise InvalidTransValue(f"payer's daily limit of {cap} would be exceeded")
 
     # --- getTransactionInformation -----------------------------------------------------------
 
