@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from gateway.bootstrap import Container, build
 from gateway.clock import bogota_day_bounds
 from gateway.domain.transactions import TranState
 from gateway.seed import DEMO_SERVICES
 from gateway.store.models import TransactionRow
+from gateway.store.transactions import _lock_id
 from gateway.usecases.commands import CreatePayment
 
 POSTGRES = pytest.mark.parametrize(
@@ -233,3 +234,47 @@ def test_on_sqlite_racing_writers_all_succeed(container, nodes):
     assert race(nodes(4), work) == ["SUCCESS"] * 4
     with container.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(TransactionRow)) == 80
+
+
+@POSTGRES
+def test_a_create_the_database_gives_up_in_a_deadlock_is_run_again_and_succeeds(
+    container, nodes, settings
+):
+    """Another transaction holds the merchant's row and then asks for the payer's lock the
+    create holds: PostgreSQL breaks the deadlock by aborting the create, which the use case runs
+    again in a fresh unit of work; the merchant gets SUCCESS and one payment, not FAIL_SYSTEM."""
+    put_service(container, daily_attempt_limit=3)
+    (node,) = nodes(1)
+    other = create_engine(settings.database_url)
+    answers: list[str] = []
+    try:
+        with other.connect() as holder, other.connect() as watcher:
+            # The create notices the deadlock first (1 s); the holder waits longer.
+            holder.execute(text("SET deadlock_timeout = '20s'"))
+            holder.execute(text("SELECT 1 FROM entities WHERE code = '10001' FOR UPDATE"))
+            thread = threading.Thread(
+                target=lambda: answers.append(
+                    node.payments.create_transaction(command()).return_code.value
+                )
+            )
+            thread.start()
+            blocked = text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND query LIKE '%INSERT INTO transactions%'"
+            )
+            for _ in range(200):  # the create waits for the entity row (its foreign key)
+                waiting = watcher.execute(blocked).scalar()
+                watcher.rollback()  # statistics views keep one snapshot per transaction
+                if waiting:
+                    break
+                threading.Event().wait(0.05)
+            else:
+                pytest.fail("the create never waited for the merchant's row")
+            payer_lock = _lock_id("10001", "2001", "payer", "1032456789")
+            holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": payer_lock})
+            holder.commit()
+            thread.join(timeout=60)
+    finally:
+        other.dispose()
+    assert answers == ["SUCCESS"]
+    assert len(payments_of(container, "1032456789")) == 1
