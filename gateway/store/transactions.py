@@ -48,6 +48,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -70,6 +71,7 @@ from gateway.store.models import (
     TransactionReferenceRow,
     TransactionRow,
 )
+from gateway.store.pipeline import BEGIN, COMMIT, Compiled, Step, send
 
 _t = TransactionRow.__table__
 _refs = TransactionReferenceRow.__table__
@@ -142,7 +144,7 @@ def _creation_statement() -> Select[Any]:
     )
 
 
-_CREATE = _creation_statement()
+_CREATE = Compiled(_creation_statement())
 _UPDATE = update(_t).where(
     _t.c.ticket_id == bindparam("key_ticket_id"), _t.c.version == bindparam("key_version")
 )
@@ -170,44 +172,75 @@ class TransactionRepository:
         """Queue a new transaction; it gets its TicketId when the unit of work flushes."""
         self._new.append(transaction)
 
-    @property
-    def only_a_new_transaction(self) -> bool:
-        """The unit of work has exactly one thing to write: one new transaction (as created, no
-        state change yet), so its single INSERT statement may run on its own (autocommit)."""
-        return len(self._new) == 1 and len(self._new[0].history) == 1
-
-    def flush(self, connection: Connection | None = None) -> None:
-        """Write the queued new transactions (on `connection`, by default the unit of work's)."""
+    def flush(self, *, commit: bool = False) -> None:
+        """Write the queued new transactions. `commit`: the unit of work commits right after,
+        so on PostgreSQL the COMMIT may travel with the last INSERT (or, when the INSERT is all
+        the unit of work does, be left out: the statement then runs in autocommit)."""
         new, self._new = self._new, []
         for transaction in new:
-            self._insert(connection or self._db, transaction)
+            if not self._postgres:
+                self._insert_plain(transaction)
+                continue
+            last = commit and len(new) == 1 and len(transaction.history) == 1
+            self._insert_postgres(transaction, commit=last)
 
-    def _insert(self, db: Connection, transaction: Transaction) -> None:
+    @cached_property
+    def _postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def _connection_for(self, *, alone: bool) -> tuple[Connection, list[Step]]:
+        """PostgreSQL: the unit of work's connection and what must precede its next statement.
+
+        When the unit of work has not touched the database yet, its connection is taken in
+        autocommit mode, where psycopg sends no BEGIN of its own: BEGIN then travels in the same
+        round trip as the first statement, or, for a statement that is all the unit of work
+        does (`alone`), is not sent at all. From then on the unit of work is one ordinary
+        transaction: SQLAlchemy's commit and rollback end it (psycopg sends COMMIT/ROLLBACK by
+        the server's transaction status, whatever its autocommit flag).
+        """
+        if self.session.in_transaction():
+            return self._db, []
+        db = self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return db, [] if alone else [(BEGIN, None)]
+
+    def _insert_postgres(self, transaction: Transaction, *, commit: bool) -> None:
+        alone = commit and not self.session.in_transaction()
+        db, steps = self._connection_for(alone=alone)
+        created = transaction.history[0]
+        values = {name: getattr(transaction, name) for name in _CREATION_FIELDS}
+        values.update(
+            _mutable_values(transaction),
+            version=1,
+            reference_values=list(transaction.references),
+            history_from_state=None,
+            history_to_state=created.to_state.value,
+            history_at=created.at,
+            history_source=created.source,
+            history_detail=created.detail,
+        )
+        at = len(steps)
+        steps.append((_CREATE, values))
+        if commit and not alone:
+            steps.append((COMMIT, None))
+        row = send(db, steps)[at]
+        assert row is not None
+        self._inserted(transaction, row["ticket_id"], persisted=1)
+
+    def _insert_plain(self, transaction: Transaction) -> None:
         values = {name: getattr(transaction, name) for name in _CREATION_FIELDS}
         values.update(_mutable_values(transaction), version=1)
-        if db.dialect.name == "postgresql":
-            created = transaction.history[0]
-            values.update(
-                reference_values=list(transaction.references),
-                history_from_state=None,
-                history_to_state=created.to_state.value,
-                history_at=created.at,
-                history_source=created.source,
-                history_detail=created.detail,
+        ticket_id = self._db.execute(_INSERT, values).scalar_one()
+        if transaction.references:
+            self._db.execute(
+                insert(_refs),
+                [
+                    {"ticket_id": ticket_id, "position": position, "value": value}
+                    for position, value in enumerate(transaction.references)
+                ],
             )
-            ticket_id = db.execute(_CREATE, values).scalar_one()
-            persisted = 1
-        else:
-            ticket_id = db.execute(_INSERT, values).scalar_one()
-            if transaction.references:
-                db.execute(
-                    insert(_refs),
-                    [
-                        {"ticket_id": ticket_id, "position": position, "value": value}
-                        for position, value in enumerate(transaction.references)
-                    ],
-                )
-            persisted = 0
+        self._inserted(transaction, ticket_id, persisted=0)
+
+    def _inserted(self, transaction: Transaction, ticket_id: int, *, persisted: int) -> None:
         transaction.ticket_id = ticket_id
         self._versions[ticket_id] = 1
         self._persisted_history[ticket_id] = persisted
@@ -337,35 +370,35 @@ class TransactionRepository:
         """
         if double_payment_key is None and payer_key is None:
             return CreationFacts()
-        if self._db.dialect.name == "postgresql":
+        since, until = day
+        params = {
+            "entity_code": entity_code,
+            "srv_code": srv_code,
+            "payer_key": payer_key,
+            "since": since,
+            "until": until,
+            "payment_system": payment_system.value if payment_system else None,
+            "double_payment_key": double_payment_key,
+        }
+        shape = (payer_key is not None, double_payment_key is not None)
+        row: Any
+        if self._postgres:
             scopes = []
             if payer_key is not None:
                 scopes.append(_lock_id(entity_code, srv_code, "payer", payer_key))
             if double_payment_key is not None:
                 scopes.append(_lock_id(entity_code, srv_code, "key", double_payment_key))
             scopes.sort()
-            self._db.execute(
-                _lock_statement(len(scopes)), {f"lock_{i}": s for i, s in enumerate(scopes)}
+            # [BEGIN,] lock, read: one round trip; the read starts (and takes its snapshot)
+            # only once the lock is granted, so it sees what the previous holder committed.
+            db, steps = self._connection_for(alone=False)
+            steps.append(
+                (_lock_statement(len(scopes)), {f"lock_{i}": s for i, s in enumerate(scopes)})
             )
-        since, until = day
-        row = (
-            self._db.execute(
-                _facts_statement(
-                    self._db.dialect.name, payer_key is not None, double_payment_key is not None
-                ),
-                {
-                    "entity_code": entity_code,
-                    "srv_code": srv_code,
-                    "payer_key": payer_key,
-                    "since": since,
-                    "until": until,
-                    "payment_system": payment_system.value if payment_system else None,
-                    "double_payment_key": double_payment_key,
-                },
-            )
-            .one()
-            ._mapping
-        )
+            steps.append((_facts_statement("postgresql", *shape), params))
+            row = send(db, steps)[-1]
+        else:
+            row = self._db.execute(_facts_statement("sqlite", *shape), params).one()._mapping
         previous = payer_day = None
         if double_payment_key is not None and row["previous_ticket_id"] is not None:
             previous = PreviousPayment(
@@ -436,12 +469,14 @@ def _lock_id(*scope: str) -> int:
 
 
 @cache
-def _lock_statement(count: int) -> Select[Any]:
+def _lock_statement(count: int) -> Compiled:
     """SELECT pg_advisory_xact_lock(:lock_0), ... : taken left to right, keys in ascending order."""
-    return select(
-        *(
-            func.pg_advisory_xact_lock(bindparam(f"lock_{i}", type_=BigInteger))
-            for i in range(count)
+    return Compiled(
+        select(
+            *(
+                func.pg_advisory_xact_lock(bindparam(f"lock_{i}", type_=BigInteger))
+                for i in range(count)
+            )
         )
     )
 
@@ -452,7 +487,7 @@ _latest = _t.alias("latest")
 
 
 @cache
-def _facts_statement(dialect: str, payer_day: bool, previous: bool) -> Select[Any]:
+def _facts_statement(dialect: str, payer_day: bool, previous: bool) -> Any:
     """One SELECT of the facts `creation_facts` needs; built once per shape.
 
     SELECT <attempts>, <live value>, previous.ticket_id, previous.state, previous.retry_of,
@@ -477,7 +512,9 @@ def _facts_statement(dialect: str, payer_day: bool, previous: bool) -> Select[An
             _t.c.payment_system.is_(None),
             _t.c.payment_system == func.coalesce(bindparam("payment_system"), _t.c.payment_system),
         )
-        live_states = _t.c.state.in_([s.value for s in DOUBLE_PAYMENT_STATES])
+        live_states = _t.c.state.in_(
+            [literal_column(f"'{s.value}'") for s in sorted(DOUBLE_PAYMENT_STATES)]
+        )
         # SQLite keeps money as exact text, which SQL SUM would turn into a float: it hands the
         # texts over and the repository adds them up as Decimals.
         total = (
@@ -514,4 +551,5 @@ def _facts_statement(dialect: str, payer_day: bool, previous: bool) -> Select[An
             retries.label("chain_retries"),
         ]
         source = one.outerjoin(_previous, _previous.c.ticket_id == latest)
-    return select(*columns).select_from(source)
+    statement = select(*columns).select_from(source)
+    return Compiled(statement) if dialect == "postgresql" else statement

@@ -75,17 +75,7 @@ class UnitOfWork:
         self.transactions.flush()
 
     def commit(self) -> None:
-        if (
-            not self.session.in_transaction()
-            and self.transactions.only_a_new_transaction
-            and self.session.get_bind().dialect.name == "postgresql"
-        ):
-            # One statement, atomic on its own: no BEGIN/COMMIT round trips around it.
-            self.transactions.flush(
-                self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            )
-        else:
-            self.transactions.flush()
+        self.transactions.flush(commit=True)
         self.session.commit()
 
 
