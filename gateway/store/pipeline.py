@@ -16,13 +16,15 @@ commits it with its last, in the same round trips (see `TransactionRepository`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import ClauseElement
 
 BEGIN = "BEGIN"
@@ -32,9 +34,13 @@ COMMIT = "COMMIT"
 class Compiled:
     """A Core statement as psycopg's SQL text, compiled on first use."""
 
-    def __init__(self, statement: ClauseElement) -> None:
+    def __init__(self, statement: ClauseElement, *, read: bool = True) -> None:
         self._statement = statement
         self._for: tuple[Dialect, str, Any, dict[str, Any]] | None = None
+        #: Names of the result columns read back, in order (none: nothing is read back).
+        self.columns: tuple[str, ...] = tuple(
+            column.name for column in getattr(statement, "selected_columns", ()) if read
+        )
 
     def bind(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         """The SQL and its parameters, every value converted as SQLAlchemy would."""
@@ -57,24 +63,51 @@ Step = tuple["Compiled | str", "Mapping[str, Any] | None"]
 
 
 def send(connection: Connection, steps: Sequence[Step]) -> list[dict[str, Any] | None]:
-    """Send `steps` in one round trip; the first row of each (as a dict), None without rows."""
-    pg = connection.connection.driver_connection
+    """Send `steps` on a unit of work's connection in one round trip; the first row of each
+    statement that returns rows (as a dict), None for the others."""
+    return send_on(connection.connection, connection.dialect, steps)
+
+
+def send_alone(engine: Engine, step: Step) -> dict[str, Any] | None:
+    """One statement that is a whole unit of work, in autocommit on a pooled connection of its
+    own: no SQLAlchemy connection or session around it (nothing else runs in that unit)."""
+    pooled = engine.raw_connection()
+    pg = pooled.driver_connection
+    assert isinstance(pg, psycopg.Connection)
+    try:
+        pg.autocommit = True
+        return send_on(pooled, engine.dialect, [step])[0]
+    finally:
+        if pg.broken:
+            pooled.invalidate()
+        else:
+            pg.autocommit = False  # idle again: an autocommit statement leaves no transaction
+        pooled.close()
+
+
+def send_on(
+    pooled: PoolProxiedConnection, dialect: Dialect, steps: Sequence[Step]
+) -> list[dict[str, Any] | None]:
+    pg = pooled.driver_connection
     assert isinstance(pg, psycopg.Connection)
     sql: str | None = None
-    cursors = []
+    results: list[tuple[tuple[str, ...], psycopg.Cursor[Any]] | None] = []
     try:
-        with pg.pipeline():
+        # One statement needs no pipeline (whose bookkeeping costs more than it saves then).
+        with pg.pipeline() if len(steps) > 1 else contextlib.nullcontext():
             for statement, values in steps:
                 if isinstance(statement, str):
                     sql = statement
-                    cursors.append(pg.execute(statement))
+                    pg.execute(statement)
+                    results.append(None)
                 else:
-                    sql, params = statement.bind(connection.dialect, values or {})
-                    cursors.append(pg.execute(sql, params))
-        return [_first_row(cursor) for cursor in cursors]
+                    sql, params = statement.bind(dialect, values or {})
+                    cursor = pg.execute(sql, params)
+                    results.append((statement.columns, cursor) if statement.columns else None)
+        return [None if result is None else _first_row(*result) for result in results]
     except psycopg.Error as error:
         if pg.broken:
-            connection.invalidate(error)
+            pooled.invalidate(error)
         raise DBAPIError.instance(
             sql,
             None,
@@ -82,14 +115,10 @@ def send(connection: Connection, steps: Sequence[Step]) -> list[dict[str, Any] |
             psycopg.Error,
             hide_parameters=True,
             connection_invalidated=pg.broken,
-            dialect=connection.dialect,
+            dialect=dialect,
         ) from error
 
 
-def _first_row(cursor: psycopg.Cursor[Any]) -> dict[str, Any] | None:
-    if not cursor.description:
-        return None
+def _first_row(columns: tuple[str, ...], cursor: psycopg.Cursor[Any]) -> dict[str, Any] | None:
     row = cursor.fetchone()
-    if row is None:
-        return None
-    return {column.name: value for column, value in zip(cursor.description, row, strict=True)}
+    return None if row is None else dict(zip(columns, row, strict=True))

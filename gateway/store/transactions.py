@@ -71,7 +71,7 @@ from gateway.store.models import (
     TransactionReferenceRow,
     TransactionRow,
 )
-from gateway.store.pipeline import BEGIN, COMMIT, Compiled, Step, send
+from gateway.store.pipeline import BEGIN, COMMIT, Compiled, Step, send, send_alone
 
 _t = TransactionRow.__table__
 _refs = TransactionReferenceRow.__table__
@@ -188,24 +188,21 @@ class TransactionRepository:
     def _postgres(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
 
-    def _connection_for(self, *, alone: bool) -> tuple[Connection, list[Step]]:
+    def _connection_for(self) -> tuple[Connection, list[Step]]:
         """PostgreSQL: the unit of work's connection and what must precede its next statement.
 
         When the unit of work has not touched the database yet, its connection is taken in
         autocommit mode, where psycopg sends no BEGIN of its own: BEGIN then travels in the same
-        round trip as the first statement, or, for a statement that is all the unit of work
-        does (`alone`), is not sent at all. From then on the unit of work is one ordinary
+        round trip as the first statement. From then on the unit of work is one ordinary
         transaction: SQLAlchemy's commit and rollback end it (psycopg sends COMMIT/ROLLBACK by
         the server's transaction status, whatever its autocommit flag).
         """
         if self.session.in_transaction():
             return self._db, []
         db = self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        return db, [] if alone else [(BEGIN, None)]
+        return db, [(BEGIN, None)]
 
     def _insert_postgres(self, transaction: Transaction, *, commit: bool) -> None:
-        alone = commit and not self.session.in_transaction()
-        db, steps = self._connection_for(alone=alone)
         created = transaction.history[0]
         values = {name: getattr(transaction, name) for name in _CREATION_FIELDS}
         values.update(
@@ -218,11 +215,16 @@ class TransactionRepository:
             history_source=created.source,
             history_detail=created.detail,
         )
-        at = len(steps)
-        steps.append((_CREATE, values))
-        if commit and not alone:
-            steps.append((COMMIT, None))
-        row = send(db, steps)[at]
+        if commit and not self.session.in_transaction():
+            # All the unit of work writes, and it read nothing: one autocommit statement.
+            row = send_alone(self.session.get_bind(), (_CREATE, values))
+        else:
+            db, steps = self._connection_for()
+            at = len(steps)
+            steps.append((_CREATE, values))
+            if commit:
+                steps.append((COMMIT, None))
+            row = send(db, steps)[at]
         assert row is not None
         self._inserted(transaction, row["ticket_id"], persisted=1)
 
@@ -391,7 +393,7 @@ class TransactionRepository:
             scopes.sort()
             # [BEGIN,] lock, read: one round trip; the read starts (and takes its snapshot)
             # only once the lock is granted, so it sees what the previous holder committed.
-            db, steps = self._connection_for(alone=False)
+            db, steps = self._connection_for()
             steps.append(
                 (_lock_statement(len(scopes)), {f"lock_{i}": s for i, s in enumerate(scopes)})
             )
@@ -477,7 +479,8 @@ def _lock_statement(count: int) -> Compiled:
                 func.pg_advisory_xact_lock(bindparam(f"lock_{i}", type_=BigInteger))
                 for i in range(count)
             )
-        )
+        ),
+        read=False,
     )
 
 
