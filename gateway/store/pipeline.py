@@ -36,7 +36,8 @@ class Compiled:
 
     def __init__(self, statement: ClauseElement, *, read: bool = True) -> None:
         self._statement = statement
-        self._for: tuple[Dialect, str, Any, dict[str, Any]] | None = None
+        #: (dialect name, driver) -> SQL, compiled form, bind processors.
+        self._compiled: dict[tuple[str, str], tuple[str, Any, dict[str, Any]]] = {}
         #: Names of the result columns read back, in order (none: nothing is read back).
         self.columns: tuple[str, ...] = tuple(
             column.name for column in getattr(statement, "selected_columns", ()) if read
@@ -44,14 +45,15 @@ class Compiled:
 
     def bind(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         """The SQL and its parameters, every value converted as SQLAlchemy would."""
-        if self._for is None or self._for[0] is not dialect:
+        key = (dialect.name, dialect.driver)
+        if key not in self._compiled:
             compiled = self._statement.compile(dialect=dialect)
             processors = {
                 name: bind.type.dialect_impl(dialect).bind_processor(dialect)
                 for bind, name in compiled.bind_names.items()
             }
-            self._for = (dialect, str(compiled), compiled, processors)
-        _, sql, compiled, processors = self._for
+            self._compiled[key] = (str(compiled), compiled, processors)
+        sql, compiled, processors = self._compiled[key]
         params = compiled.construct_params(dict(values))
         for name, process in processors.items():
             if process is not None and params.get(name) is not None:

@@ -4,11 +4,16 @@ path pays for nothing it does not use).
 Writing a new payment. `add` only queues it; the unit of work writes it when it flushes (at
 commit, or earlier when the TicketId is needed). On PostgreSQL the row, its references and its
 creation history line are ONE statement (data-modifying CTEs: INSERT transactions RETURNING
-ticket_id, then INSERT ... SELECT from it, the references unnested from one array parameter).
-When nothing else happened in the unit of work (a service without daily limits and without
-double-payment references, the catalog cached), the unit of work runs that statement in
-autocommit, where it is atomic on its own: a create is then one round trip, no BEGIN, no
-COMMIT. SQLite gets the same rows from plain INSERTs.
+ticket_id, then INSERT ... SELECT from it, the references unnested from one array parameter),
+and the create path sends its statements through psycopg's pipeline mode, several per round
+trip (`gateway.store.pipeline`). Round trips per createTransactionPayment on PostgreSQL:
+
+    no rule reads (no daily limit, no double-payment   1: the INSERT alone, in autocommit
+    references; the catalog cached)                       (atomic on its own: no BEGIN/COMMIT)
+    under rules (limits, double payment, retries)       2: [BEGIN, locks, facts], [INSERT, COMMIT]
+    refused by a rule                                   2: [BEGIN, locks, facts], ROLLBACK
+
+SQLite gets the same rows from plain INSERTs.
 
 The rules of a new payment (`gateway.domain.payment_rules`) read facts and then insert: a race
 between nodes unless the reads are serialized. `creation_facts` first takes a lock per
@@ -368,7 +373,8 @@ class TransactionRepository:
         With a `payer_key`: the payer's attempts in `day` ([since, until)) and the value of those
         still live or approved (of `payment_system` or not chosen yet, when one is given). The
         locks (see the module docstring) are held until the unit of work ends, so the facts stay
-        true until the new payment is committed. Two statements on PostgreSQL, one on SQLite.
+        true until the new payment is committed. One round trip on PostgreSQL (the locks and the
+        read pipelined, with the unit of work's BEGIN when it is its first statement).
         """
         if double_payment_key is None and payer_key is None:
             return CreationFacts()

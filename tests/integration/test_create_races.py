@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from gateway.bootstrap import Container, build
 from gateway.clock import bogota_day_bounds
-from gateway.domain.transactions import TranState
+from gateway.domain.errors import InvalidReference
+from gateway.domain.transactions import Transaction, TranState
 from gateway.seed import DEMO_SERVICES
 from gateway.store.models import TransactionRow
 from gateway.store.transactions import _lock_id
@@ -278,3 +279,49 @@ def test_a_create_the_database_gives_up_in_a_deadlock_is_run_again_and_succeeds(
         other.dispose()
     assert answers == ["SUCCESS"]
     assert len(payments_of(container, "1032456789")) == 1
+
+
+@pytest.mark.parametrize("with_facts", [False, True], ids=["insert-alone", "after-the-facts"])
+def test_the_double_payment_constraint_still_refuses_what_skipped_the_rules(
+    container, clock, with_facts
+):
+    """The unique lock column is the last line: two live payments with one key never both
+    commit, whichever way the INSERT travels (alone in autocommit, or after the rule reads);
+    the second is answered as a double payment."""
+
+    def write(session_token: str) -> None:
+        now = clock.now()
+        transaction = Transaction.open(
+            at=now,
+            source="test",
+            entity_code="10001",
+            srv_code="1001",
+            trans_value=VALUE,
+            trans_vat_value=Decimal(0),
+            currency="COP",
+            pay_currency="COP",
+            currency_rate=Decimal(1),
+            references=("1032456789",),
+            expires_at=now,
+            session_token=session_token,
+            double_payment_key="1032456789",
+            refuses_double_payment=True,
+        )
+        with container.uow() as uow:
+            if with_facts:
+                uow.transactions.creation_facts(
+                    "10001",
+                    "1001",
+                    double_payment_key="1032456789",
+                    payer_key=None,
+                    day=bogota_day_bounds(now),
+                    payment_system=None,
+                )
+            uow.transactions.add(transaction)
+            uow.commit()
+
+    write("first")
+    with pytest.raises(InvalidReference):
+        write("second")
+    with container.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(TransactionRow)) == 1
