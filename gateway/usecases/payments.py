@@ -3,6 +3,13 @@
 Every public method answers with a result carrying a ReturnCode and never raises: a business
 refusal becomes its code, anything unexpected becomes FAIL_SYSTEM and is logged (with the request
 id bound by the web shell), never shown to the caller.
+
+The rules of a new payment (double payment, Máximo Reintentos, daily attempts and value) are
+decided by `gateway.domain.payment_rules` on facts the store reads under the payer's and the
+references' locks (`TransactionRepository.creation_facts`), so they hold when creates race. A
+unit of work that lost a race to the database (a deadlock: `ConcurrentUpdate`) committed nothing
+and is run again (`store.uow.retrying`); processTransactionPayment only until the payment method
+is being settled, since from then on a bank may have been asked.
 """
 
 from __future__ import annotations
