@@ -80,10 +80,10 @@ def send_alone(engine: Engine, step: Step) -> dict[str, Any] | None:
         pg.autocommit = True
         return send_on(pooled, engine.dialect, [step])[0]
     finally:
-        if pg.broken:
-            pooled.invalidate()
-        else:
+        if not pg.broken:
             pg.autocommit = False  # idle again: an autocommit statement leaves no transaction
+        elif pooled.is_valid:
+            pooled.invalidate()
         pooled.close()
 
 

@@ -325,3 +325,29 @@ def test_the_double_payment_constraint_still_refuses_what_skipped_the_rules(
         write("second")
     with container.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(TransactionRow)) == 1
+
+
+@POSTGRES
+@pytest.mark.parametrize("rules", [False, True], ids=["one-statement", "under-rules"])
+def test_a_connection_the_database_dropped_costs_one_answer_not_the_pool(
+    container, settings, rules
+):
+    """The server ends the node's pooled connection (a restart, a failover): the create that
+    meets it answers FAIL_SYSTEM (whether it was written is unknown, so it is not retried),
+    the connection is thrown away, and the next create is served."""
+    put_service(container, daily_attempt_limit=5 if rules else 0)
+    assert container.payments.create_transaction(command(order="A")).return_code.value == (
+        "SUCCESS"
+    )
+    with container.engine.connect() as connection:
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    admin = create_engine(settings.database_url)
+    try:
+        with admin.connect() as connection:
+            assert connection.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+    finally:
+        admin.dispose()
+    hit = container.payments.create_transaction(command(order="B")).return_code.value
+    assert hit == "FAIL_SYSTEM"
+    served = container.payments.create_transaction(command(order="C")).return_code.value
+    assert served == "SUCCESS"
