@@ -24,7 +24,6 @@ import psycopg
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import ClauseElement
 
 BEGIN = "BEGIN"
@@ -66,50 +65,39 @@ Step = tuple["Compiled | str", "Mapping[str, Any] | None"]
 
 def send(connection: Connection, steps: Sequence[Step]) -> list[dict[str, Any] | None]:
     """Send `steps` on a unit of work's connection in one round trip; the first row of each
-    statement that returns rows (as a dict), None for the others."""
-    return send_on(connection.connection, connection.dialect, steps)
+    statement that returns rows (as a dict), None for the others.
 
-
-def send_alone(engine: Engine, step: Step) -> dict[str, Any] | None:
-    """One statement that is a whole unit of work, in autocommit on a pooled connection of its
-    own: no SQLAlchemy connection or session around it (nothing else runs in that unit)."""
-    pooled = engine.raw_connection()
-    pg = pooled.driver_connection
+    The connection's `before_cursor_execute`/`after_cursor_execute` listeners see every
+    statement, as for any other execution (to observe: a listener's rewrite is not applied).
+    """
+    pg = connection.connection.driver_connection
     assert isinstance(pg, psycopg.Connection)
-    try:
-        pg.autocommit = True
-        return send_on(pooled, engine.dialect, [step])[0]
-    finally:
-        if not pg.broken:
-            pg.autocommit = False  # idle again: an autocommit statement leaves no transaction
-        elif pooled.is_valid:
-            pooled.invalidate()
-        pooled.close()
-
-
-def send_on(
-    pooled: PoolProxiedConnection, dialect: Dialect, steps: Sequence[Step]
-) -> list[dict[str, Any] | None]:
-    pg = pooled.driver_connection
-    assert isinstance(pg, psycopg.Connection)
+    dialect = connection.dialect
+    events = connection.dispatch
     sql: str | None = None
     results: list[tuple[tuple[str, ...], psycopg.Cursor[Any]] | None] = []
     try:
         # One statement needs no pipeline (whose bookkeeping costs more than it saves then).
         with pg.pipeline() if len(steps) > 1 else contextlib.nullcontext():
             for statement, values in steps:
+                cursor = pg.cursor()
                 if isinstance(statement, str):
-                    sql = statement
-                    pg.execute(statement)
-                    results.append(None)
+                    sql, params = statement, None
                 else:
                     sql, params = statement.bind(dialect, values or {})
-                    cursor = pg.execute(sql, params)
-                    results.append((statement.columns, cursor) if statement.columns else None)
+                for listener in events.before_cursor_execute:
+                    listener(connection, cursor, sql, params, None, False)
+                cursor.execute(sql, params)
+                for listener in events.after_cursor_execute:
+                    listener(connection, cursor, sql, params, None, False)
+                if isinstance(statement, Compiled) and statement.columns:
+                    results.append((statement.columns, cursor))
+                else:
+                    results.append(None)
         return [None if result is None else _first_row(*result) for result in results]
     except psycopg.Error as error:
         if pg.broken:
-            pooled.invalidate(error)
+            connection.invalidate(error)
         raise DBAPIError.instance(
             sql,
             None,
@@ -119,6 +107,20 @@ def send_on(
             connection_invalidated=pg.broken,
             dialect=dialect,
         ) from error
+
+
+def send_alone(engine: Engine, step: Step) -> dict[str, Any] | None:
+    """One statement that is a whole unit of work, in autocommit on a pooled connection of its
+    own: no session or SQLAlchemy transaction around it (nothing else runs in that unit)."""
+    with engine.connect() as connection:
+        pg = connection.connection.driver_connection
+        assert isinstance(pg, psycopg.Connection)
+        pg.autocommit = True
+        try:
+            return send(connection, [step])[0]
+        finally:
+            if not pg.broken:
+                pg.autocommit = False  # idle again: an autocommit statement leaves no transaction
 
 
 def _first_row(columns: tuple[str, ...], cursor: psycopg.Cursor[Any]) -> dict[str, Any] | None:
