@@ -121,11 +121,13 @@ CREATE TABLE transactions (
 	FOREIGN KEY(retry_of) REFERENCES transactions (ticket_id)
 );
 
-CREATE INDEX ix_transactions_double_payment_key ON transactions (entity_code, srv_code, double_payment_key);
+CREATE INDEX ix_transactions_double_payment_key ON transactions (entity_code, srv_code, double_payment_key, ticket_id);
 
 CREATE INDEX ix_transactions_lapsing_expires ON transactions (expires_at) WHERE state IN ('BANK', 'CAPTURED', 'CREATED', 'PENDING');
 
 CREATE INDEX ix_transactions_payer_day ON transactions (entity_code, srv_code, payer_key, created_at);
+
+CREATE INDEX ix_transactions_retry_of ON transactions (retry_of, ticket_id);
 
 CREATE TABLE transaction_references (
 	ticket_id BIGINT NOT NULL, 

@@ -1,4 +1,15 @@
-"""Engine and schema handling: the only module that knows how to reach the database."""
+"""Engine and schema handling: the only module that knows how to reach the database.
+
+SQLite transactions: Python's sqlite3 would BEGIN (deferred) only before the first write, and a
+deferred transaction that read and then writes fails at once with "database is locked" when
+another connection (another gunicorn worker) wrote in between: WAL mode does not let a reader
+with an old snapshot become a writer, and the busy timeout does not help there. So SQLAlchemy
+emits BEGIN itself: BEGIN IMMEDIATE for connections that carry the `WRITES` execution option
+(every unit of work, see `writer`), which takes SQLite's one write lock before the first read
+and so serializes the read-then-write of a unit of work (limits, retries, optimistic versions)
+as PostgreSQL's locks do; a plain BEGIN (a consistent read snapshot) for everything else, such
+as the getTransactionInformation read. Waiting writers queue on the busy timeout (30 s).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +21,14 @@ from sqlalchemy.engine import make_url
 from gateway.settings import Settings
 from gateway.store.models import Base
 
+#: Execution option of connections that will write what they read (units of work).
+WRITES = "gateway_writes"
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine as units of work use it: on SQLite their transactions BEGIN IMMEDIATE."""
+    return engine.execution_options(**{WRITES: True})
+
 
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
@@ -20,13 +39,20 @@ def make_engine(database_url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            # sqlite3 emits no BEGIN of its own: `_sqlite_begin` does (module docstring).
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=30000")
             # WAL lets several gunicorn workers read while one writes; foreign keys are off by
             # default in SQLite.
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+            writes = connection.get_execution_options().get(WRITES, False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
         return engine
     # No pre-ping: it costs a round trip on every checkout. Dropped connections are detected

@@ -170,8 +170,13 @@ class TransactionRow(Base):
             "'EXPIRED')",
             name="ck_transactions_state",
         ),
+        # The latest payment with a key (ORDER BY ticket_id DESC LIMIT 1) is one index probe.
         Index(
-            "ix_transactions_double_payment_key", "entity_code", "srv_code", "double_payment_key"
+            "ix_transactions_double_payment_key",
+            "entity_code",
+            "srv_code",
+            "double_payment_key",
+            "ticket_id",
         ),
         Index("ix_transactions_payer_day", "entity_code", "srv_code", "payer_key", "created_at"),
         # Only payments whose state can lapse: the expiry job's periodic query reads this small
@@ -182,6 +187,8 @@ class TransactionRow(Base):
             postgresql_where=text(LAPSING_PREDICATE),
             sqlite_where=text(LAPSING_PREDICATE),
         ),
+        # A retry chain in order: RetriesTicketId of the information read, Máximo Reintentos.
+        Index("ix_transactions_retry_of", "retry_of", "ticket_id"),
     )
 
     ticket_id: Mapped[int] = mapped_column(

@@ -1,5 +1,35 @@
-"""Transactions in and out of the store, through SQLAlchemy Core (no ORM identity map: a
-create is three INSERTs and nothing else, and the hot path pays for nothing it does not use).
+"""Transactions in and out of the store, through SQLAlchemy Core (no ORM identity map: the hot
+path pays for nothing it does not use).
+
+Writing a new payment. `add` only queues it; the unit of work writes it when it flushes (at
+commit, or earlier when the TicketId is needed). On PostgreSQL the row, its references and its
+creation history line are ONE statement (data-modifying CTEs: INSERT transactions RETURNING
+ticket_id, then INSERT ... SELECT from it, the references unnested from one array parameter),
+and the create path sends its statements through psycopg's pipeline mode, several per round
+trip (`gateway.store.pipeline`). Round trips per createTransactionPayment on PostgreSQL:
+
+    no rule reads (no daily limit, no double-payment   1: the INSERT alone, in autocommit
+    references; the catalog cached)                       (atomic on its own: no BEGIN/COMMIT)
+    under rules (limits, double payment, retries)       2: [BEGIN, locks, facts], [INSERT, COMMIT]
+    refused by a rule                                   2: [BEGIN, locks, facts], ROLLBACK
+
+SQLite gets the same rows from plain INSERTs.
+
+The rules of a new payment (`gateway.domain.payment_rules`) read facts and then insert: a race
+between nodes unless the reads are serialized. `creation_facts` first takes a lock per
+(entity, service, payer) and per (entity, service, double-payment key), then reads, so racing
+creates of the same payer or the same references run one after the other while different
+payers do not wait for each other. The locks are PostgreSQL transaction-level advisory locks
+(`pg_advisory_xact_lock`) on a 64-bit hash of the scope, taken in one statement in ascending
+order (two creates never wait for each other crosswise), released at commit or rollback, i.e.
+after the new payment is visible to the next holder, whose reads (a new snapshot per statement
+under READ COMMITTED) then see it. Why not a lock row (INSERT ... ON CONFLICT DO UPDATE) or a
+counter row: both write a row version on every create and keep a row per payer forever, for a
+lock that only has to live as long as one transaction; a counter also could not follow the value
+limit, which counts only live and approved payments (a payment that fails frees its value), so
+the facts are always read from `transactions` itself, through indexes. A hash collision between
+two scopes only makes them wait for each other. SQLite has one writer at a time: every unit of
+work begins with BEGIN IMMEDIATE (`gateway.store.db`), which serializes the same reads there.
 
 Optimistic concurrency: every UPDATE names the version it read; a lost race raises
 `ConcurrentUpdate` instead of overwriting another node's change.
@@ -7,22 +37,30 @@ Optimistic concurrency: every UPDATE names the version it read; a lost race rais
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    BigInteger,
     Connection,
     Integer,
     Select,
+    String,
     bindparam,
     exists,
     func,
     insert,
+    literal,
+    literal_column,
+    or_,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.orm import Session
@@ -33,6 +71,7 @@ from gateway.domain.callbacks import (
     CallbackStatus,
     notification_fields,
 )
+from gateway.domain.payment_rules import CreationFacts, PayerDay, PreviousPayment
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import (
     DOUBLE_PAYMENT_STATES,
@@ -49,6 +88,7 @@ from gateway.store.models import (
     TransactionReferenceRow,
     TransactionRow,
 )
+from gateway.store.pipeline import BEGIN, COMMIT, Compiled, Step, send, send_alone
 
 _t = TransactionRow.__table__
 _refs = TransactionReferenceRow.__table__
@@ -72,6 +112,57 @@ _MUTABLE_FIELDS = (
 # Built once: the values travel as execution parameters, so SQLAlchemy compiles each statement
 # once per process instead of building a bind parameter per column on every call.
 _INSERT = insert(_t).returning(_t.c.ticket_id)
+#: Every column a new row gets from the aggregate (the mutable ones, version, state, ...).
+_INSERTED_COLUMNS = _CREATION_FIELDS + _MUTABLE_FIELDS + (
+    "state", "payment_system", "auth_references", "extras", "double_payment_lock", "updated_at",
+    "version",
+)  # fmt: skip
+_HISTORY_COLUMNS = ("ticket_id", "from_state", "to_state", "at", "source", "detail")
+
+
+def _creation_statement() -> Select[Any]:
+    """PostgreSQL: a new transaction, its references and its first history line, one statement.
+
+    WITH new AS (INSERT INTO transactions (...) VALUES (...) RETURNING ticket_id),
+         refs AS (INSERT INTO transaction_references SELECT new.ticket_id, n - 1, value
+                  FROM new, unnest(:reference_values::VARCHAR[]) WITH ORDINALITY),
+         history AS (INSERT INTO transaction_state_history SELECT new.ticket_id, ... FROM new)
+    SELECT ticket_id FROM new
+    """
+    new = (
+        insert(_t)
+        .values({name: bindparam(name, type_=_t.c[name].type) for name in _INSERTED_COLUMNS})
+        .returning(_t.c.ticket_id)
+        .cte("new")
+    )
+    values = (
+        func.unnest(bindparam("reference_values", type_=ARRAY(String)))
+        .table_valued("value", with_ordinality="n")
+        .render_derived()
+        .alias("refs_sent")
+    )
+    references = insert(_refs).from_select(
+        ["ticket_id", "position", "value"],
+        select(new.c.ticket_id, values.c.n - 1, values.c.value).select_from(
+            new.join(values, true())
+        ),
+    )
+    history = insert(_history).from_select(
+        list(_HISTORY_COLUMNS),
+        select(
+            new.c.ticket_id,
+            *(
+                bindparam(f"history_{name}", type_=_history.c[name].type)
+                for name in _HISTORY_COLUMNS[1:]
+            ),
+        ),
+    )
+    return select(new.c.ticket_id).add_cte(
+        references.cte("new_references"), history.cte("new_history")
+    )
+
+
+_CREATE = Compiled(_creation_statement())
 _UPDATE = update(_t).where(
     _t.c.ticket_id == bindparam("key_ticket_id"), _t.c.version == bindparam("key_version")
 )
@@ -87,7 +178,9 @@ _DUE_FOR_EXPIRY = (
 
 
 class ConcurrentUpdate(Exception):
-    """Another writer changed the transaction since it was read."""
+    """The unit of work lost a race: another writer changed the transaction since it was read,
+    or the database gave up on one of two waiting transactions (a deadlock). Nothing of the
+    unit of work was committed, so running it again from the start is safe."""
 
 
 class TransactionRepository:
@@ -95,6 +188,7 @@ class TransactionRepository:
         self.session = session
         self._versions: dict[int, int] = {}
         self._persisted_history: dict[int, int] = {}
+        self._new: list[Transaction] = []
 
     @cached_property
     def _db(self) -> Connection:
@@ -102,10 +196,69 @@ class TransactionRepository:
         return self.session.connection()
 
     def add(self, transaction: Transaction) -> None:
+        """Queue a new transaction; it gets its TicketId when the unit of work flushes."""
+        self._new.append(transaction)
+
+    def flush(self, *, commit: bool = False) -> None:
+        """Write the queued new transactions. `commit`: the unit of work commits right after,
+        so on PostgreSQL the COMMIT may travel with the last INSERT (or, when the INSERT is all
+        the unit of work does, be left out: the statement then runs in autocommit)."""
+        new, self._new = self._new, []
+        for transaction in new:
+            if not self._postgres:
+                self._insert_plain(transaction)
+                continue
+            last = commit and len(new) == 1 and len(transaction.history) == 1
+            self._insert_postgres(transaction, commit=last)
+
+    @cached_property
+    def _postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def _connection_for(self) -> tuple[Connection, list[Step]]:
+        """PostgreSQL: the unit of work's connection and what must precede its next statement.
+
+        When the unit of work has not touched the database yet, its connection is taken in
+        autocommit mode, where psycopg sends no BEGIN of its own: BEGIN then travels in the same
+        round trip as the first statement. From then on the unit of work is one ordinary
+        transaction: SQLAlchemy's commit and rollback end it (psycopg sends COMMIT/ROLLBACK by
+        the server's transaction status, whatever its autocommit flag).
+        """
+        if self.session.in_transaction():
+            return self._db, []
+        db = self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return db, [(BEGIN, None)]
+
+    def _insert_postgres(self, transaction: Transaction, *, commit: bool) -> None:
+        created = transaction.history[0]
+        values = {name: getattr(transaction, name) for name in _CREATION_FIELDS}
+        values.update(
+            _mutable_values(transaction),
+            version=1,
+            reference_values=list(transaction.references),
+            history_from_state=None,
+            history_to_state=created.to_state.value,
+            history_at=created.at,
+            history_source=created.source,
+            history_detail=created.detail,
+        )
+        if commit and not self.session.in_transaction():
+            # All the unit of work writes, and it read nothing: one autocommit statement.
+            row = send_alone(self.session.get_bind(), (_CREATE, values))
+        else:
+            db, steps = self._connection_for()
+            at = len(steps)
+            steps.append((_CREATE, values))
+            if commit:
+                steps.append((COMMIT, None))
+            row = send(db, steps)[at]
+        assert row is not None
+        self._inserted(transaction, row["ticket_id"], persisted=1)
+
+    def _insert_plain(self, transaction: Transaction) -> None:
         values = {name: getattr(transaction, name) for name in _CREATION_FIELDS}
         values.update(_mutable_values(transaction), version=1)
         ticket_id = self._db.execute(_INSERT, values).scalar_one()
-        transaction.ticket_id = ticket_id
         if transaction.references:
             self._db.execute(
                 insert(_refs),
@@ -114,8 +267,14 @@ class TransactionRepository:
                     for position, value in enumerate(transaction.references)
                 ],
             )
-        self._write_history(transaction, 0)
+        self._inserted(transaction, ticket_id, persisted=0)
+
+    def _inserted(self, transaction: Transaction, ticket_id: int, *, persisted: int) -> None:
+        transaction.ticket_id = ticket_id
         self._versions[ticket_id] = 1
+        self._persisted_history[ticket_id] = persisted
+        if len(transaction.history) > persisted:
+            self._write_history(transaction, persisted)
 
     def get(self, ticket_id: int, *, for_update: bool = False) -> Transaction | None:
         statement = select(_t).where(_t.c.ticket_id == ticket_id)
@@ -154,6 +313,8 @@ class TransactionRepository:
         return transaction
 
     def save(self, transaction: Transaction) -> None:
+        if any(new is transaction for new in self._new):
+            return  # not written yet: the flush writes it as it is by then
         ticket_id = transaction.ticket_id
         assert ticket_id is not None
         version = self._versions[ticket_id]
@@ -223,49 +384,70 @@ class TransactionRepository:
     def ticket_for_session(self, token: str) -> int | None:
         return self._db.scalar(select(_t.c.ticket_id).where(_t.c.session_token == token))
 
-    def latest_with_key(self, entity_code: str, srv_code: str, key: str) -> Transaction | None:
-        ticket_id = self._db.scalar(
-            select(_t.c.ticket_id)
-            .where(
-                _t.c.entity_code == entity_code,
-                _t.c.srv_code == srv_code,
-                _t.c.double_payment_key == key,
-            )
-            .order_by(_t.c.ticket_id.desc())
-            .limit(1)
-        )
-        return None if ticket_id is None else self.get(ticket_id)
-
-    def count_retries(self, root_ticket_id: int) -> int:
-        return self._db.scalar(select(func.count()).where(_t.c.retry_of == root_ticket_id)) or 0
-
-    def day_totals(
+    def creation_facts(
         self,
         entity_code: str,
         srv_code: str,
-        payer_key: str,
-        since: datetime,
-        until: datetime,
+        *,
+        double_payment_key: str | None,
+        payer_key: str | None,
+        day: tuple[datetime, datetime],
         payment_system: PaymentSystem | None,
-    ) -> tuple[int, Decimal]:
-        """Attempts by a payer in [since, until) and the value still live or approved."""
-        scope = (
-            _t.c.entity_code == entity_code,
-            _t.c.srv_code == srv_code,
-            _t.c.payer_key == payer_key,
-            _t.c.created_at >= since,
-            _t.c.created_at < until,
-        )
-        attempts = self._db.scalar(select(func.count()).where(*scope)) or 0
-        live = select(_t.c.trans_value).where(
-            *scope, _t.c.state.in_([s.value for s in DOUBLE_PAYMENT_STATES])
-        )
-        if payment_system is not None:
-            live = live.where(
-                (_t.c.payment_system == payment_system.value) | _t.c.payment_system.is_(None)
+    ) -> CreationFacts:
+        """What the rules of a new payment need, read under the locks of its scope.
+
+        With a `double_payment_key`: the latest payment with it and the size of its retry chain.
+        With a `payer_key`: the payer's attempts in `day` ([since, until)) and the value of those
+        still live or approved (of `payment_system` or not chosen yet, when one is given). The
+        locks (see the module docstring) are held until the unit of work ends, so the facts stay
+        true until the new payment is committed. One round trip on PostgreSQL (the locks and the
+        read pipelined, with the unit of work's BEGIN when it is its first statement).
+        """
+        if double_payment_key is None and payer_key is None:
+            return CreationFacts()
+        since, until = day
+        params = {
+            "entity_code": entity_code,
+            "srv_code": srv_code,
+            "payer_key": payer_key,
+            "since": since,
+            "until": until,
+            "payment_system": payment_system.value if payment_system else None,
+            "double_payment_key": double_payment_key,
+        }
+        shape = (payer_key is not None, double_payment_key is not None)
+        row: Any
+        if self._postgres:
+            scopes = []
+            if payer_key is not None:
+                scopes.append(_lock_id(entity_code, srv_code, "payer", payer_key))
+            if double_payment_key is not None:
+                scopes.append(_lock_id(entity_code, srv_code, "key", double_payment_key))
+            scopes.sort()
+            # [BEGIN,] lock, read: one round trip; the read starts (and takes its snapshot)
+            # only once the lock is granted, so it sees what the previous holder committed.
+            db, steps = self._connection_for()
+            steps.append(
+                (_lock_statement(len(scopes)), {f"lock_{i}": s for i, s in enumerate(scopes)})
             )
-        # Summed in Python: SQLite keeps money as exact text, which SQL SUM would turn to float.
-        return attempts, sum(self._db.scalars(live), Decimal(0))
+            steps.append((_facts_statement("postgresql", *shape), params))
+            row = send(db, steps)[-1]
+        else:
+            row = self._db.execute(_facts_statement("sqlite", *shape), params).one()._mapping
+        previous = payer_day = None
+        if double_payment_key is not None and row["previous_ticket_id"] is not None:
+            previous = PreviousPayment(
+                ticket_id=row["previous_ticket_id"],
+                state=TranState(row["previous_state"]),
+                retry_of=row["previous_retry_of"],
+                chain_retries=row["chain_retries"],
+            )
+        if payer_key is not None:
+            live = row["live_value"]
+            if isinstance(live, str):  # SQLite: the exact decimal texts, comma-separated
+                live = sum((Decimal(v) for v in live.split(",")), Decimal(0))
+            payer_day = PayerDay(attempts=row["attempts"], live_value=Decimal(live or 0))
+        return CreationFacts(previous=previous, payer_day=payer_day)
 
     def due_for_expiry(self, now: datetime, limit: int) -> list[int]:
         """Live payments whose current state lapsed (CREATED, CAPTURED, BANK, PENDING past
@@ -491,3 +673,97 @@ def _mutable_values(transaction: Transaction) -> dict[str, Any]:
         updated_at=transaction.history[-1].at if transaction.history else transaction.created_at,
     )
     return values
+
+
+def _lock_id(*scope: str) -> int:
+    """A signed 64-bit advisory lock key for a scope; the same on every node and every run."""
+    digest = hashlib.blake2b("\x1f".join(scope).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@cache
+def _lock_statement(count: int) -> Compiled:
+    """SELECT pg_advisory_xact_lock(:lock_0), ... : taken left to right, keys in ascending order."""
+    return Compiled(
+        select(
+            *(
+                func.pg_advisory_xact_lock(bindparam(f"lock_{i}", type_=BigInteger))
+                for i in range(count)
+            )
+        ),
+        read=False,
+    )
+
+
+_previous = _t.alias("previous")
+_chain = _t.alias("chain")
+_latest = _t.alias("latest")
+
+
+@cache
+def _facts_statement(dialect: str, payer_day: bool, previous: bool) -> Any:
+    """One SELECT of the facts `creation_facts` needs; built once per shape.
+
+    SELECT <attempts>, <live value>, previous.ticket_id, previous.state, previous.retry_of,
+           <retries of previous's chain>
+    FROM (SELECT 1) LEFT JOIN transactions previous ON previous.ticket_id = <latest with key>
+
+    Every part is an index probe: `ix_transactions_payer_day` for the day,
+    `ix_transactions_double_payment_key` (its last column is ticket_id, so the latest is the
+    first entry read backwards) and `ix_transactions_retry_of` for the chain.
+    """
+    columns: list[Any] = []
+    if payer_day:
+        scope = (
+            _t.c.entity_code == bindparam("entity_code"),
+            _t.c.srv_code == bindparam("srv_code"),
+            _t.c.payer_key == bindparam("payer_key"),
+            _t.c.created_at >= bindparam("since"),
+            _t.c.created_at < bindparam("until"),
+        )
+        # NULL :payment_system counts every method; coalesce gives the parameter its type.
+        system = or_(
+            _t.c.payment_system.is_(None),
+            _t.c.payment_system == func.coalesce(bindparam("payment_system"), _t.c.payment_system),
+        )
+        live_states = _t.c.state.in_(
+            [literal_column(f"'{s.value}'") for s in sorted(DOUBLE_PAYMENT_STATES)]
+        )
+        # SQLite keeps money as exact text, which SQL SUM would turn into a float: it hands the
+        # texts over and the repository adds them up as Decimals.
+        total = (
+            func.sum(_t.c.trans_value)
+            if dialect == "postgresql"
+            else func.group_concat(_t.c.trans_value)
+        )
+        columns += [
+            select(func.count()).where(*scope).scalar_subquery().label("attempts"),
+            select(total).where(*scope, live_states, system).scalar_subquery().label("live_value"),
+        ]
+    one = select(literal(1).label("one")).subquery("one")
+    source: Any = one
+    if previous:
+        latest = (
+            select(_latest.c.ticket_id)
+            .where(
+                _latest.c.entity_code == bindparam("entity_code"),
+                _latest.c.srv_code == bindparam("srv_code"),
+                _latest.c.double_payment_key == bindparam("double_payment_key"),
+            )
+            .order_by(_latest.c.ticket_id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        root = func.coalesce(_previous.c.retry_of, _previous.c.ticket_id)
+        retries = (
+            select(func.count()).where(_chain.c.retry_of == root).correlate(_previous)
+        ).scalar_subquery()
+        columns += [
+            _previous.c.ticket_id.label("previous_ticket_id"),
+            _previous.c.state.label("previous_state"),
+            _previous.c.retry_of.label("previous_retry_of"),
+            retries.label("chain_retries"),
+        ]
+        source = one.outerjoin(_previous, _previous.c.ticket_id == latest)
+    statement = select(*columns).select_from(source)
+    return Compiled(statement) if dialect == "postgresql" else statement

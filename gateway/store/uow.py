@@ -1,17 +1,43 @@
-"""Unit of work: one database transaction per use case, rolled back unless committed."""
+"""Unit of work: one database transaction per use case, rolled back unless committed.
+
+New transactions are written when the unit of work flushes: at `commit`, or at `flush` when a
+use case needs the TicketId before (a cash coupon's number). When the only thing a unit of work
+writes is one new transaction and it read nothing from the database (no lock, no rule facts,
+the catalog cached), `commit` runs that one statement on an autocommit connection on
+PostgreSQL: one round trip instead of BEGIN, the INSERTs and COMMIT (`store/transactions.py`).
+
+Races end here as answers the use cases know: the double-payment constraint becomes
+InvalidReference (FAIL_INVALIDREFERENCE1); a deadlock or a serialization failure becomes
+`ConcurrentUpdate`, which `retrying` runs again in a fresh unit of work.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
+from typing import TypeVar
 
+import structlog
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.domain.errors import InvalidReference
 from gateway.store.catalog import CatalogCache, CatalogRepository
-from gateway.store.transactions import CallbackRepository, TransactionRepository
+from gateway.store.db import writer
+from gateway.store.transactions import (
+    CallbackRepository,
+    ConcurrentUpdate,
+    TransactionRepository,
+)
+
+log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+
+#: SQLSTATEs after which PostgreSQL rolled the transaction back and running it again may pass:
+#: serialization_failure, deadlock_detected.
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 
 
 class UnitOfWork:
@@ -41,12 +67,47 @@ class UnitOfWork:
         # The one place a constraint violation becomes a domain answer.
         if isinstance(exc, IntegrityError) and "double_payment_lock" in str(exc.orig):
             raise InvalidReference("a payment with the same references is in progress") from exc
+        if isinstance(exc, DBAPIError) and _sqlstate(exc) in _RETRYABLE_SQLSTATES:
+            raise ConcurrentUpdate(f"the database gave up a transaction ({exc.orig})") from exc
+
+    def flush(self) -> None:
+        """Write what is queued now (new transactions get their TicketId)."""
+        self.transactions.flush()
 
     def commit(self) -> None:
+        self.transactions.flush(commit=True)
         self.session.commit()
 
 
 def unit_of_work_factory(engine: Engine, cache_seconds: float = 0) -> Callable[[], UnitOfWork]:
-    factory = sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(writer(engine), expire_on_commit=False)
     cache = CatalogCache(cache_seconds)
     return lambda: UnitOfWork(factory, cache)
+
+
+def retrying(
+    uow_factory: Callable[[], UnitOfWork],
+    work: Callable[[UnitOfWork], T],
+    *,
+    attempts: int = 3,
+    may_rerun: Callable[[], bool] = lambda: True,
+) -> T:
+    """`work` in a unit of work; run again in a fresh one when it lost a race.
+
+    A lost race (`ConcurrentUpdate`) committed nothing, so running `work` again is safe as long
+    as it did nothing outside the database: `may_rerun` says whether it did not (a use case
+    that called a bank says no). After `attempts` lost races the last one is raised.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with uow_factory() as uow:
+                return work(uow)
+        except ConcurrentUpdate as lost:
+            if attempt == attempts or not may_rerun():
+                raise
+            log.info("uow.rerun", attempt=attempt, reason=str(lost))
+    raise AssertionError("unreachable")
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)

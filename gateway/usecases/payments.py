@@ -3,6 +3,13 @@
 Every public method answers with a result carrying a ReturnCode and never raises: a business
 refusal becomes its code, anything unexpected becomes FAIL_SYSTEM and is logged (with the request
 id bound by the web shell), never shown to the caller.
+
+The rules of a new payment (double payment, Máximo Reintentos, daily attempts and value) are
+decided by `gateway.domain.payment_rules` on facts the store reads under the payer's and the
+references' locks (`TransactionRepository.creation_facts`), so they hold when creates race. A
+unit of work that lost a race to the database (a deadlock: `ConcurrentUpdate`) committed nothing
+and is run again (`store.uow.retrying`); processTransactionPayment only until the payment method
+is being settled, since from then on a bank may have been asked.
 """
 
 from __future__ import annotations
@@ -10,7 +17,6 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import structlog
@@ -23,26 +29,19 @@ from gateway.domain.errors import (
     InvalidEntityCode,
     InvalidFICode,
     InvalidItems,
-    InvalidPolicy,
-    InvalidReference,
     InvalidServiceCode,
-    InvalidTransValue,
     ReturnCode,
     TicketNotFound,
 )
 from gateway.domain.limits import ENTITY_CODE, check_entity_code, check_payment_request
-from gateway.domain.merchant_services import MerchantService
+from gateway.domain.payment_rules import CreationLimits, admit
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.references import double_payment_key, normalize_references
-from gateway.domain.transactions import (
-    DOUBLE_PAYMENT_STATES,
-    RETRYABLE_STATES,
-    Transaction,
-    TranState,
-)
+from gateway.domain.transactions import Transaction, TranState
 from gateway.settings import Settings
 from gateway.store.queries import information_statement, transaction_info
-from gateway.store.uow import UnitOfWork
+from gateway.store.transactions import ConcurrentUpdate
+from gateway.store.uow import UnitOfWork, retrying
 from gateway.usecases.commands import (
     AdditionalInfo,
     Bank,
@@ -84,13 +83,19 @@ class Payments:
     # --- createTransactionPayment ------------------------------------------------------------
 
     def create_transaction(self, command: CreatePayment) -> CreateResult:
+        def work(uow: UnitOfWork) -> Transaction:
+            transaction = self._open(uow, command, "createTransactionPayment")
+            uow.commit()
+            return transaction
+
         try:
-            with self._uow() as uow:
-                transaction = self._open(uow, command, "createTransactionPayment")
-                uow.commit()
+            transaction = retrying(self._uow, work)
         except BusinessRefusal as refusal:
             log.info("payment.refused", code=refusal.return_code.value, reason=refusal.message)
             return CreateResult(refusal.return_code)
+        except ConcurrentUpdate:
+            log.warning("payment.create_contended")
+            return CreateResult(ReturnCode.FAIL_SYSTEM)
         except Exception:
             log.exception("payment.create_failed")
             return CreateResult(ReturnCode.FAIL_SYSTEM)
@@ -107,24 +112,35 @@ class Payments:
         """The merchant chose the method itself: card authorizes now, PSE goes to the bank,
         cash becomes a coupon (DESIGN §3). A method without a connector is refused
         (FAIL_INVALIDPAYMENTSYSTEM) before anything is written."""
+        settling = False  # from then on a bank may have been asked: never run it twice
+
+        def work(uow: UnitOfWork) -> Transaction:
+            nonlocal settling
+            transaction = self._open(uow, command, "processTransactionPayment")
+            service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
+            assert service is not None  # _open found it
+            uow.flush()  # the TicketId, which the connectors are told (a coupon's number)
+            settling = True
+            self._methods.settle(
+                transaction,
+                at=self._clock.now(),
+                source="webservice:processTransactionPayment",
+                auth_references=command.auth_references,
+                prefix=command.prefix,
+                coupon_days=service.expiry_days,
+            )
+            uow.transactions.save(transaction)
+            uow.commit()
+            return transaction
+
         try:
-            with self._uow() as uow:
-                transaction = self._open(uow, command, "processTransactionPayment")
-                service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
-                assert service is not None  # _open found it
-                self._methods.settle(
-                    transaction,
-                    at=self._clock.now(),
-                    source="webservice:processTransactionPayment",
-                    auth_references=command.auth_references,
-                    prefix=command.prefix,
-                    coupon_days=service.expiry_days,
-                )
-                uow.transactions.save(transaction)
-                uow.commit()
+            transaction = retrying(self._uow, work, may_rerun=lambda: not settling)
         except BusinessRefusal as refusal:
             log.info("payment.refused", code=refusal.return_code.value, reason=refusal.message)
             return TransactionInfo(refusal.return_code, entity_code=command.entity_code or "")
+        except ConcurrentUpdate:
+            log.warning("payment.process_contended")
+            return TransactionInfo(ReturnCode.FAIL_SYSTEM, entity_code=command.entity_code or "")
         except Exception:
             log.exception("payment.process_failed")
             return TransactionInfo(ReturnCode.FAIL_SYSTEM, entity_code=command.entity_code or "")
@@ -160,9 +176,19 @@ class Payments:
         extras = _extras(command)
 
         key = double_payment_key(service.references, references)
-        retry_of = self._check_double_payment(uow, service, key)
         payer = references[0].strip() if references else None
-        self._check_daily_limits(uow, service, payer, value, system, now)
+        limits = CreationLimits.of(service, system)
+        # Read under the payer's and the key's locks, held until commit: racing creates of the
+        # same payer or references are judged one after the other.
+        facts = uow.transactions.creation_facts(
+            entity_code,
+            srv_code,
+            double_payment_key=key,
+            payer_key=payer if payer and limits.counts_payer_day else None,
+            day=bogota_day_bounds(now),
+            payment_system=system,
+        )
+        retry_of = admit(limits, facts, value)
 
         transaction = Transaction.open(
             at=now,
@@ -206,48 +232,6 @@ class Payments:
             if found is not None:
                 return found
         raise InvalidFICode(f"unknown financial institution {code!r}")
-
-    def _check_double_payment(
-        self, uow: UnitOfWork, service: MerchantService, key: str | None
-    ) -> int | None:
-        """Refuse a double payment the service forbids; link a retry to its chain's root."""
-        if key is None:
-            return None
-        previous = uow.transactions.latest_with_key(service.entity_code, service.code, key)
-        if previous is None:
-            return None
-        if previous.state in DOUBLE_PAYMENT_STATES and not service.accepts_double_payment:
-            raise InvalidReference(
-                f"ticket {previous.ticket_id} with the same references is {previous.state.value}"
-            )
-        if previous.state not in RETRYABLE_STATES:
-            return None
-        root = previous.retry_of or previous.ticket_id
-        assert root is not None
-        if service.max_retries and uow.transactions.count_retries(root) >= service.max_retries:
-            raise InvalidPolicy(f"ticket {root} reached its {service.max_retries} retries")
-        return root
-
-    def _check_daily_limits(
-        self,
-        uow: UnitOfWork,
-        service: MerchantService,
-        payer: str | None,
-        value: Any,
-        system: PaymentSystem | None,
-        now: datetime,
-    ) -> None:
-        cap = service.daily_value_cap(system)
-        if not payer or (not service.daily_attempt_limit and cap is None):
-            return
-        since, until = bogota_day_bounds(now)
-        attempts, day_value = uow.transactions.day_totals(
-            service.entity_code, service.code, payer, since, until, system
-        )
-        if service.daily_attempt_limit and attempts >= service.daily_attempt_limit:
-            raise InvalidPolicy(f"payer reached {service.daily_attempt_limit} attempts today")
-        if cap is not None and day_value + value > cap:
-            raise InvalidTransValue(f"payer's daily limit of {cap} would be exceeded")
 
     # --- getTransactionInformation -----------------------------------------------------------
 

@@ -269,6 +269,25 @@ class TestProcessTransactionPayment:
         got = process(container, payment_system="1", auth_references=bad)
         assert got.return_code.value == "FAIL_INVALIDAUTHREF"
 
+    @pytest.mark.parametrize("limited", [False, True], ids=["no-rules", "daily-limit"])
+    def test_a_refused_card_leaves_no_payment_behind(self, container, limited):
+        """The payment is written before the card is judged (its TicketId is needed), in the
+        same database transaction: the refusal takes the row back with it (also when that
+        write is the unit of work's first statement: the catalog is cached by then)."""
+        srv_code = "1002"
+        if limited:
+            put_service(container, daily_attempt_limit=5, accepts_credit_card=True)
+            srv_code = "2001"
+        card = dict(srv_code=srv_code, trans_value=Decimal(50000), payment_system="1")
+        first = process(container, auth_references=CARD, **card)
+        assert (first.return_code.value, first.tran_state) == ("SUCCESS", "OK")
+        bad = ("4111111111111112", "12/2030", "123")
+        got = process(container, auth_references=bad, **card)
+        assert got.return_code.value == "FAIL_INVALIDAUTHREF"
+        with container.engine.connect() as connection:
+            tickets = connection.scalars(select(StateHistoryRow.ticket_id).distinct()).all()
+        assert tickets == [int(first.ticket_id)]
+
     def test_pse_goes_to_the_bank_and_answers_the_bank_url(self, container):
         got = process(container, payment_system="0", fi_code="1051")
         assert (got.tran_state, got.bank_name) == ("BANK", "BANCO DAVIVIENDA")

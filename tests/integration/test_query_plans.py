@@ -267,18 +267,6 @@ CASES = (
     Case("callbacks of a ticket", callbacks_per_ticket, ("merchant_callbacks",)),
 )
 
-_RETRY_OF = pytest.mark.xfail(
-    strict=True,
-    raises=ScanOfLargeTable,
-    reason="transactions.retry_of has no index yet (issue 5 item 12: another branch adds it)",
-)
-#: Known full scans on today's code, each fixed by another branch of issue 5; strict, so a fix
-#: makes the case pass and its entry must go.
-XFAIL = {
-    "getTransactionInformation with its retry chain": _RETRY_OF,
-    "create: retries of the chain counted": _RETRY_OF,
-}
-
 
 # --- plans -------------------------------------------------------------------------------
 
@@ -318,9 +306,7 @@ def explain(engine: Engine, captured: Captured) -> dict[str, Any]:
         connection.close()
 
 
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, id=c.name, marks=XFAIL.get(c.name, ())) for c in CASES]
-)
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in CASES])
 def test_the_path_reads_large_tables_through_an_index(world: World, case: Case) -> None:
     recorder = Recorder()
     event.listen(world.container.engine, "before_cursor_execute", recorder)
