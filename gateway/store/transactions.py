@@ -530,17 +530,14 @@ class CallbackRepository:
         self, now: datetime, lease_until: datetime, token: str, limit: int
     ) -> tuple[list[ClaimedCallback], int]:
         """Lease up to `limit` due callbacks to `token` until `lease_until`; returns them and
-        how many due ones were superseded instead. Must be the unit of work's first call (on
-        SQLite it opens the write transaction).
+        how many due ones were superseded instead.
 
         Only the oldest unsettled callback of each payment is due (order per payment). Rows
         other nodes are claiming are skipped (SKIP LOCKED); rows whose lease ended without an
         outcome are due again, and the lost try is recorded.
         """
-        if self._db.dialect.name == "sqlite":
-            # One writer at a time: take the write lock before reading, so the read and the
-            # claim cannot interleave with another writer.
-            self._db.exec_driver_sql("BEGIN IMMEDIATE")
+        # On SQLite the unit of work began IMMEDIATE (`gateway.store.db`): the read and the
+        # claim cannot interleave with another writer.
         rows = self._db.execute(
             due_callbacks_query(now, limit).with_for_update(skip_locked=True, of=_c)
         ).all()

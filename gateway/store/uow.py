@@ -6,6 +6,11 @@ writes is one new transaction and it read nothing from the database (no lock, no
 the catalog cached), `commit` runs that one statement on an autocommit connection on
 PostgreSQL: one round trip instead of BEGIN, the INSERTs and COMMIT (`store/transactions.py`).
 
+SQLite: units of work BEGIN IMMEDIATE (`gateway.store.db`), and within a process they also take
+turns on one lock first. SQLite's own lock is not fair: its waiters poll, so with many threads
+(gthread workers) wanting it, one could lose every poll until its busy timeout; a process lock
+queues them, and SQLite then arbitrates only between processes.
+
 Races end here as answers the use cases know: the double-payment constraint becomes
 InvalidReference (FAIL_INVALIDREFERENCE1); a deadlock or a serialization failure becomes
 `ConcurrentUpdate`, which `retrying` runs again in a fresh unit of work.
@@ -13,7 +18,9 @@ InvalidReference (FAIL_INVALIDREFERENCE1); a deadlock or a serialization failure
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import TypeVar
 
@@ -45,11 +52,18 @@ class UnitOfWork:
     transactions: TransactionRepository
     callbacks: CallbackRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], cache: CatalogCache) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        cache: CatalogCache,
+        turn: AbstractContextManager[object] | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._cache = cache
+        self._turn = turn or nullcontext()
 
     def __enter__(self) -> UnitOfWork:
+        self._turn.__enter__()
         self.session = self._session_factory()
         self.catalog = CatalogRepository(self.session, self._cache)
         self.transactions = TransactionRepository(self.session)
@@ -62,8 +76,11 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
-        self.session.close()
+        try:
+            self.session.rollback()
+            self.session.close()
+        finally:
+            self._turn.__exit__(None, None, None)
         # The one place a constraint violation becomes a domain answer.
         if isinstance(exc, IntegrityError) and "double_payment_lock" in str(exc.orig):
             raise InvalidReference("a payment with the same references is in progress") from exc
@@ -82,7 +99,10 @@ class UnitOfWork:
 def unit_of_work_factory(engine: Engine, cache_seconds: float = 0) -> Callable[[], UnitOfWork]:
     factory = sessionmaker(writer(engine), expire_on_commit=False)
     cache = CatalogCache(cache_seconds)
-    return lambda: UnitOfWork(factory, cache)
+    # One lock per process and database (module docstring); reentrant, so a unit of work opened
+    # inside another on the same thread waits for nothing of its own.
+    turn = threading.RLock() if engine.dialect.name == "sqlite" else None
+    return lambda: UnitOfWork(factory, cache, turn)
 
 
 def retrying(

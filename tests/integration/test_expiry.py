@@ -193,10 +193,10 @@ def test_an_unanswered_bank_payment_releases_the_double_payment_lock(container, 
 def test_a_bank_answer_racing_the_job_is_never_overwritten(container, clock, monkeypatch):
     """The bank answers the payment just after the job found it due, before the job saves.
 
-    PostgreSQL: the job's claim (FOR UPDATE SKIP LOCKED) holds the row, the bank's answer waits
-    for it and then finds the payment FAILED (refused: a late answer is for reconciliation).
-    SQLite (no row locks): the answer commits first and the job's save loses on the version.
-    Either way exactly one of them decides, and the merchant hears that one only.
+    PostgreSQL: the job's claim (FOR UPDATE SKIP LOCKED) holds the row; SQLite: the job's unit
+    of work began IMMEDIATE and holds the write lock (`gateway.store.db`). The bank's answer
+    waits for it and then finds the payment FAILED (refused: a late answer is for
+    reconciliation). Exactly one of them decides, and the merchant hears that one only.
     """
     ticket = process(container, payment_system="0", fi_code="1022")
     clock.advance(hours=72)
@@ -216,7 +216,7 @@ def test_a_bank_answer_racing_the_job_is_never_overwritten(container, clock, mon
         if threading.get_ident() == job_thread and "bank" not in race:
             race["bank"] = bank = threading.Thread(target=bank_answers)
             bank.start()
-            bank.join(timeout=1)  # done on SQLite; waiting for the row lock on PostgreSQL
+            bank.join(timeout=1)  # waiting for the job's lock
         return found
 
     monkeypatch.setattr(TransactionRepository, "get", get)
@@ -224,19 +224,15 @@ def test_a_bank_answer_racing_the_job_is_never_overwritten(container, clock, mon
     race["bank"].join(timeout=30)
     monkeypatch.undo()
 
-    if container.engine.dialect.name == "postgresql":
-        expected = ("FAILED", 1, "refused")
-    else:
-        expected = ("OK", 0, "OK")
-    assert (state_of(container, ticket), ended, race["answer"]) == expected
+    assert (state_of(container, ticket), ended, race["answer"]) == ("FAILED", 1, "refused")
     with container.engine.connect() as connection:
         finals = connection.scalars(
             select(StateHistoryRow.to_state).where(
                 StateHistoryRow.ticket_id == int(ticket), StateHistoryRow.from_state == "BANK"
             )
         ).all()
-    assert finals == [expected[0]]
-    assert callbacks_of(container, ticket) == [expected[0]]
+    assert finals == ["FAILED"]
+    assert callbacks_of(container, ticket) == ["FAILED"]
 
 
 @pytest.mark.parametrize(
