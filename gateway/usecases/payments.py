@@ -79,6 +79,11 @@ class Payments:
         self._methods = methods
         self._new_token = token_factory
         self._information_statement = information_statement(engine.dialect.name)
+        self._reader = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
 
     # --- createTransactionPayment ------------------------------------------------------------
 
@@ -288,11 +293,13 @@ class Payments:
         )
 
     def _read_information(self, ticket_id: int) -> dict[str, Any] | None:
-        """One statement; a connection the database dropped (a restart, a failover) is retried
-        once on a fresh one, so the pool needs no ping before every checkout."""
+        """One statement, alone on the wire: in autocommit on PostgreSQL (no BEGIN, no
+        ROLLBACK: one round trip; a single SELECT sees one snapshot anyway). A connection the
+        database dropped (a restart, a failover) is retried once on a fresh one, so the pool
+        needs no ping before every checkout."""
         for attempt in (1, 2):
             try:
-                with self._engine.connect() as connection:
+                with self._reader.connect() as connection:
                     return transaction_info(connection, self._information_statement, ticket_id)
             except DBAPIError as error:
                 if attempt == 2 or not error.connection_invalidated:

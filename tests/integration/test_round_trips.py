@@ -1,9 +1,11 @@
-"""Round trips to PostgreSQL per createTransactionPayment, counted on the wire.
+"""Round trips to PostgreSQL per createTransactionPayment and getTransactionInformation, counted
+on the wire.
 
 libpq's own protocol trace of the gateway's connections (psycopg's `PGconn.trace`) shows every
 message; each ReadyForQuery the server sends ends one round trip (a BEGIN, a statement, a
-COMMIT or ROLLBACK). The counts are the design of `store/transactions.py`: a regression that
-adds a statement or a BEGIN to the create path fails here. psycopg's pipeline mode sends
+COMMIT or ROLLBACK). The counts are the design of `store/transactions.py` and
+`Payments._read_information`: a regression that adds a statement or a BEGIN to the create path
+or to the read merchants poll fails here. psycopg's pipeline mode sends
 several statements before it waits (`gateway/store/pipeline.py`).
 """
 
@@ -121,3 +123,20 @@ def test_a_refused_create_is_the_facts_and_a_rollback(container, wire):
         container.payments.create_transaction(command)
     trips, result = wire.round_trips(lambda: container.payments.create_transaction(command))
     assert (trips, result.return_code.value) == (2, "FAIL_INVALIDPOLICY")
+
+
+def test_get_transaction_information_is_one_round_trip(container, wire):
+    """The call merchants poll: one SELECT in autocommit (no BEGIN, no ROLLBACK), with the
+    references and the retry chain in it."""
+    create = creator(container, "1001")
+    with container.engine.connect() as connection:
+        ticket = connection.exec_driver_sql("SELECT max(ticket_id) FROM transactions").scalar()
+
+    def read() -> tuple[str, int]:
+        info = container.payments.get_transaction_information("10001", str(ticket))
+        return info.return_code.value, len(info.references)
+
+    for _ in range(WARM_UP):
+        read()
+    assert create() == "SUCCESS"
+    assert [wire.round_trips(read) for _ in range(3)] == [(1, ("SUCCESS", 3))] * 3
