@@ -7,12 +7,14 @@ aggregated as JSON by correlated subqueries.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Select, bindparam, func, select, type_coerce
+from sqlalchemy import JSON, Engine, Select, bindparam, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from gateway.store.models import TransactionReferenceRow, TransactionRow
+from gateway.store.pipeline import Compiled, send_alone
 
 _t = TransactionRow.__table__
 _r = TransactionReferenceRow.__table__
@@ -63,13 +65,36 @@ def information_statement(dialect: str) -> Select[Any]:
     ).where(_t.c.ticket_id == bindparam("ticket_id"))
 
 
-def transaction_info(
-    connection: Connection, statement: Select[Any], ticket_id: int
-) -> dict[str, Any] | None:
-    row = connection.execute(statement, {"ticket_id": ticket_id}).mappings().one_or_none()
-    if row is None:
-        return None
-    info = dict(row)
+class InformationQuery:
+    """`getTransactionInformation`'s read on one engine: `query(ticket_id)` -> the row or None.
+
+    PostgreSQL: the statement alone on the wire, in autocommit on a pooled connection and
+    straight through psycopg (`store.pipeline.send_alone`): one round trip, no BEGIN or
+    ROLLBACK (a single SELECT sees one snapshot anyway), and none of SQLAlchemy's per-execution
+    machinery. psycopg answers NUMERIC as Decimal and decodes the JSON itself; the one result
+    processor that matters, UtcDateTime's, is applied here. SQLite: an ordinary execution.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._statement = information_statement(engine.dialect.name)
+        self._alone = Compiled(self._statement) if engine.dialect.name == "postgresql" else None
+
+    def __call__(self, ticket_id: int) -> dict[str, Any] | None:
+        if self._alone is None:
+            with self._engine.connect() as connection:
+                found = connection.execute(self._statement, {"ticket_id": ticket_id})
+                row = found.mappings().one_or_none()
+            return None if row is None else _shaped(dict(row))
+        info = send_alone(self._engine, (self._alone, {"ticket_id": ticket_id}))
+        if info is None:
+            return None
+        if info["bank_process_date"] is not None:  # what UtcDateTime answers: UTC
+            info["bank_process_date"] = info["bank_process_date"].astimezone(UTC)
+        return _shaped(info)
+
+
+def _shaped(info: dict[str, Any]) -> dict[str, Any]:
     info["references"] = tuple(info["references"] or ())
     info["retries"] = tuple((str(ticket), state) for ticket, state in info["retries"] or ())
     return info

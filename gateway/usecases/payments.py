@@ -39,7 +39,7 @@ from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.references import double_payment_key, normalize_references
 from gateway.domain.transactions import Transaction, TranState
 from gateway.settings import Settings
-from gateway.store.queries import information_statement, transaction_info
+from gateway.store.queries import InformationQuery
 from gateway.store.transactions import ConcurrentUpdate
 from gateway.store.uow import UnitOfWork, retrying
 from gateway.usecases.commands import (
@@ -78,12 +78,7 @@ class Payments:
         self._settings = settings
         self._methods = methods
         self._new_token = token_factory
-        self._information_statement = information_statement(engine.dialect.name)
-        self._reader = (
-            engine.execution_options(isolation_level="AUTOCOMMIT")
-            if engine.dialect.name == "postgresql"
-            else engine
-        )
+        self._information_query = InformationQuery(engine)
 
     # --- createTransactionPayment ------------------------------------------------------------
 
@@ -299,8 +294,7 @@ class Payments:
         needs no ping before every checkout."""
         for attempt in (1, 2):
             try:
-                with self._reader.connect() as connection:
-                    return transaction_info(connection, self._information_statement, ticket_id)
+                return self._information_query(ticket_id)
             except DBAPIError as error:
                 if attempt == 2 or not error.connection_invalidated:
                     raise
