@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -47,3 +48,22 @@ def fresh_postgres_schema() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+#: References of a payment to the demo service 1001 (identification, order, e-mail).
+DEMO_REFS = ("1032456789", "ORD-1", "payer@example.co")
+
+
+def create_payment(container, **fields):  # type: ignore[no-untyped-def]
+    """createTransactionPayment on the demo service 1001 (150000 COP), `fields` overriding."""
+    from gateway.usecases.commands import CreatePayment
+
+    values = dict(
+        entity_code="10001",
+        srv_code="1001",
+        trans_value=Decimal("150000"),
+        trans_vat_value=Decimal(0),
+        references=DEMO_REFS,
+    )
+    values.update(fields)
+    return container.payments.create_transaction(CreatePayment(**values))

@@ -19,12 +19,14 @@ from gateway.store.models import (
     TransactionRow,
 )
 from gateway.usecases.commands import AdditionalInfo, CreatePayment, Item, Subservice
+from tests.support import DEMO_REFS, create_payment
 
 #: An entity, service and bank whose codes fill their columns.
 ENTITY = "1" * limits.ENTITY_CODE.length
 SERVICE = "2" * limits.SRV_CODE.length
 BANK = "9" * limits.FI_CODE.length
-REFS = ("1032456789", "ORD-1", "payer@example.co")
+REFS = DEMO_REFS
+create = create_payment
 
 
 @pytest.fixture
@@ -56,18 +58,6 @@ def text(length: int, head: str = "") -> str:
 
 def url(length: int) -> str:
     return text(length, "https://merchant.example.co/return?order=")
-
-
-def create(container, **fields):
-    values = dict(
-        entity_code="10001",
-        srv_code="1001",
-        trans_value=Decimal("150000"),
-        trans_vat_value=Decimal(0),
-        references=REFS,
-    )
-    values.update(fields)
-    return container.payments.create_transaction(CreatePayment(**values))
 
 
 def written(container) -> tuple[int, int, int]:

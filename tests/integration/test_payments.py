@@ -16,20 +16,10 @@ from gateway.domain.transactions import TranState
 from gateway.seed import DEMO_SERVICES
 from gateway.store.models import StateHistoryRow
 from gateway.usecases.commands import CreatePayment, Item
+from tests.support import DEMO_REFS, create_payment
 
-REFS = ("1032456789", "ORD-1", "payer@example.co")
-
-
-def create(container, **fields):
-    values = dict(
-        entity_code="10001",
-        srv_code="1001",
-        trans_value=Decimal("150000"),
-        trans_vat_value=Decimal(0),
-        references=REFS,
-    )
-    values.update(fields)
-    return container.payments.create_transaction(CreatePayment(**values))
+REFS = DEMO_REFS
+create = create_payment
 
 
 def put_service(container, **changes) -> MerchantService:
