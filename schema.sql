@@ -121,7 +121,7 @@ CREATE TABLE transactions (
 	FOREIGN KEY(retry_of) REFERENCES transactions (ticket_id)
 );
 
-CREATE INDEX ix_transactions_double_payment_key ON transactions (entity_code, srv_code, double_payment_key, ticket_id);
+CREATE INDEX ix_transactions_double_payment_key ON transactions (entity_code, srv_code, double_payment_key, ticket_id) WHERE double_payment_key IS NOT NULL;
 
 CREATE INDEX ix_transactions_lapsing_expires ON transactions (expires_at) WHERE state IN ('BANK', 'CAPTURED', 'CREATED', 'PENDING');
 

@@ -171,12 +171,17 @@ class TransactionRow(Base):
             name="ck_transactions_state",
         ),
         # The latest payment with a key (ORDER BY ticket_id DESC LIMIT 1) is one index probe.
+        # Partial: only payments that have a key, and no query that does not name one can use
+        # it; so a cached generic plan of the payer's-day counts cannot scan a whole service
+        # through it (it did, while the table had no statistics yet).
         Index(
             "ix_transactions_double_payment_key",
             "entity_code",
             "srv_code",
             "double_payment_key",
             "ticket_id",
+            postgresql_where=text("double_payment_key IS NOT NULL"),
+            sqlite_where=text("double_payment_key IS NOT NULL"),
         ),
         Index("ix_transactions_payer_day", "entity_code", "srv_code", "payer_key", "created_at"),
         # Only payments whose state can lapse: the expiry job's periodic query reads this small

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from psycopg import sql
 from sqlalchemy import Engine, create_engine, event, text
 
 from bench.seed import (
@@ -294,15 +296,37 @@ def full_scans(plan: dict[str, Any], large: frozenset[str]) -> list[str]:
     return found
 
 
-def explain(engine: Engine, captured: Captured) -> dict[str, Any]:
+def explain(engine: Engine, captured: Captured, *, generic: bool = False) -> dict[str, Any]:
+    """The plan PostgreSQL picks for the statement with its parameters (a custom plan), or,
+    `generic`, the one it caches for a prepared statement whatever the parameters (what psycopg's
+    prepared statements run from their 5th execution on)."""
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute("EXPLAIN (FORMAT JSON) " + captured.statement, captured.parameters)
+        if not generic:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + captured.statement, captured.parameters)
+        else:
+            names: list[str] = []
+
+            def placeholder(match: re.Match[str]) -> str:
+                if match[1] not in names:
+                    names.append(match[1])
+                return f"${names.index(match[1]) + 1}"
+
+            text_ = re.sub(r"%\((\w+)\)s", placeholder, captured.statement)
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            cursor.execute("PREPARE plan_check AS " + text_)
+            values = sql.SQL(", ").join(sql.Literal(captured.parameters[n]) for n in names)
+            execute = sql.SQL("EXPLAIN (FORMAT JSON) EXECUTE plan_check")
+            if names:
+                execute = execute + sql.SQL("(") + values + sql.SQL(")")
+            cursor.execute(execute)
         (document,) = cursor.fetchone()
         return (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
     finally:
         connection.rollback()
+        if generic:
+            connection.invalidate()  # its session holds `plan_check`: not back to the pool
         connection.close()
 
 
@@ -324,7 +348,13 @@ def test_the_path_reads_large_tables_through_an_index(world: World, case: Case) 
     problems = []
     distinct = {c.statement: c for c in reversed(queries)}  # each text once, first parameters
     for captured in distinct.values():
-        scans = full_scans(explain(world.container.engine, captured), world.large)
+        scans = [
+            f"{kind} plan: {scan}"
+            for kind, generic in (("custom", False), ("generic", True))
+            for scan in full_scans(
+                explain(world.container.engine, captured, generic=generic), world.large
+            )
+        ]
         if scans:
             problems.append(
                 f"{' '.join(captured.statement.split())[:300]}\n    " + "; ".join(scans)
