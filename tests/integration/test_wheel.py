@@ -82,6 +82,13 @@ def test_a_wheel_installed_in_a_fresh_venv_serves_its_wsdls(tmp_path: Path) -> N
         assert {f"gateway/wsdl/{c.wsdl_file}" for c in CONTRACTS.values()} <= set(
             archive.namelist()
         )
+        # The other data the package reads at run time ships too.
+        data = {
+            "gateway/demo.yaml",
+            "gateway/helpdesk_catalog.json",
+            "gateway/web/static/payer.css",
+        }
+        assert data <= set(archive.namelist())
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path, timeout=120)
