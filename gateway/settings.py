@@ -93,6 +93,13 @@ class Settings:
     #: How long a node owns the callbacks it claimed; then they are due again (a node that died
     #: mid-delivery loses nothing). Must exceed the exchange timeout.
     callback_lease_seconds: float = 60.0
+    #: SMTP server of the outgoing mail (`gateway.jobs.mail`): smtp://user:password@host:587
+    #: (STARTTLS), smtps://…:465, or smtp://host:25?tls=none. None: mail goes to `mail_spool`.
+    smtp_url: str | None = None
+    #: Folder of `.eml` files that stands in for SMTP when no server is configured.
+    mail_spool: Path = Path("var") / "mail"
+    #: Sender of the gateway's mail.
+    mail_from: str = "eCollect <no-reply@ecollect-gateway.invalid>"
     #: Threads per gunicorn worker (`serve`, gthread workers): requests one worker serves at
     #: once, and how many stalled clients it takes to occupy it. Each thread may hold one
     #: database connection (the pool allows 10 per worker).
@@ -128,6 +135,9 @@ class Settings:
             ),
             **_callback_settings(env, defaults),
             threads=int(env.get("GATEWAY_THREADS") or defaults.threads),
+            smtp_url=env.get("GATEWAY_SMTP_URL") or None,
+            mail_spool=Path(env.get("GATEWAY_MAIL_SPOOL") or defaults.mail_spool),
+            mail_from=env.get("GATEWAY_MAIL_FROM") or defaults.mail_from,
         )
 
 
