@@ -254,7 +254,7 @@ def test_what_the_file_does_not_name_is_left_alone(db, tmp_path, capsys, databas
         entities:
           - code: '10001'
             name: Comercio Demo
-            nit: 900123456-7
+            nit: 900123456-8
             services:
               - code: '1002'
                 description: Inscripción (valor fijo)
