@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -67,3 +69,15 @@ def create_payment(container, **fields):  # type: ignore[no-untyped-def]
     )
     values.update(fields)
     return container.payments.create_transaction(CreatePayment(**values))
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A one-day certificate for `localhost` (DNS name only, no IP) and its key, by openssl."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key

@@ -25,8 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import SplitResult, quote, urlsplit
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+from gateway.domain.access import Address, Network
 
 #: The only URL schemes a callback is posted to.
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -87,7 +86,7 @@ def parse_target(url: str) -> CallbackTarget:
     )
 
 
-def address_refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> str | None:
+def address_refusal(address: Address, allowed: Sequence[Network] = ()) -> str | None:
     """Why a callback may not connect to `address` (None: it may)."""
     if _allowed(address, allowed):
         return None
@@ -108,7 +107,7 @@ def address_refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> st
 
 
 def addresses_refusal(
-    host: str, addresses: Sequence[IPAddress], allowed: Sequence[IPNetwork] = ()
+    host: str, addresses: Sequence[Address], allowed: Sequence[Network] = ()
 ) -> str | None:
     """Why a host resolving to `addresses` may not be called; every address must pass."""
     if not addresses:
@@ -120,7 +119,7 @@ def addresses_refusal(
     return None
 
 
-def _allowed(address: IPAddress, allowed: Sequence[IPNetwork]) -> bool:
+def _allowed(address: Address, allowed: Sequence[Network]) -> bool:
     return any(address.version == net.version and address in net for net in allowed)
 
 
@@ -134,7 +133,7 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
     return None
 
 
-def _kind(address: IPAddress) -> str | None:
+def _kind(address: Address) -> str | None:
     """The first non-public kind `address` belongs to, named for the log and the record."""
     if address.is_unspecified:
         return "unspecified"

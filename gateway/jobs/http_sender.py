@@ -35,10 +35,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from gateway.domain.access import Address, Network
 from gateway.domain.callback_targets import (
     CallbackTarget,
-    IPAddress,
-    IPNetwork,
     RefusedTarget,
     addresses_refusal,
     parse_target,
@@ -63,12 +62,12 @@ class SendResult:
     refused: bool = False
 
 
-Resolver = Callable[[str, int], Sequence[IPAddress]]
+Resolver = Callable[[str, int], Sequence[Address]]
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
+def resolve(host: str, port: int) -> list[Address]:
     """Every address `host` resolves to for TCP (IPv4 and IPv6), in the resolver's order."""
-    addresses: list[IPAddress] = []
+    addresses: list[Address] = []
     for family, _type, _proto, _name, sockaddr in socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
     ):
@@ -95,7 +94,7 @@ def default_ssl_context() -> ssl.SSLContext:
 class HttpSender:
     def __init__(
         self,
-        allowed_networks: Sequence[IPNetwork] = (),
+        allowed_networks: Sequence[Network] = (),
         timeout: float = 20.0,
         *,
         connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
@@ -138,9 +137,7 @@ class HttpSender:
             return self._exchange(sock, target, body, headers, deadline)
         return SendResult(error=last_error)
 
-    def _connect(
-        self, target: CallbackTarget, address: IPAddress, deadline: float
-    ) -> socket.socket:
+    def _connect(self, target: CallbackTarget, address: Address, deadline: float) -> socket.socket:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError(f"no time left within {self.timeout:g} s")

@@ -73,7 +73,6 @@ class Payments:
         token_factory: Callable[[], str] = new_session_token,
     ) -> None:
         self._uow = uow_factory
-        self._engine = engine
         self._clock = clock
         self._settings = settings
         self._methods = methods

@@ -11,7 +11,6 @@ from __future__ import annotations
 import http.server
 import socket
 import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 from ipaddress import ip_address
@@ -21,6 +20,7 @@ import pytest
 
 from gateway.domain.access import parse_networks
 from gateway.jobs.http_sender import HttpSender
+from tests.support import self_signed_certificate
 
 LOOPBACK = parse_networks(["127.0.0.0/8", "::1/128"])
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -61,13 +61,7 @@ def plain() -> Iterator[tuple[http.server.HTTPServer, int]]:
 @pytest.fixture
 def tls(tmp_path: Path) -> Iterator[tuple[http.server.HTTPServer, int, Path, list[str]]]:
     """An https merchant whose certificate names `localhost` only (no IP address)."""
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    cert, key = self_signed_certificate(tmp_path)
     names: list[str] = []
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

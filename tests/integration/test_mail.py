@@ -5,7 +5,6 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -17,6 +16,7 @@ from aiosmtpd.smtp import AuthResult
 
 from gateway.jobs.mail import Mail, SmtpTransport, SpoolTransport, compose, transport
 from gateway.settings import Settings
+from tests.support import self_signed_certificate
 
 AT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 MAIL = Mail(
@@ -47,14 +47,7 @@ def check_login(server, session, envelope, mechanism, auth_data):  # type: ignor
 
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, Path]:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
+    return self_signed_certificate(tmp_path)
 
 
 def free_port() -> int:
