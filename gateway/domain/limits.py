@@ -43,6 +43,7 @@ from gateway.domain.errors import (
     InvalidReference,
     InvalidServiceCode,
 )
+from gateway.domain.references import MAX_REFERENCE_LENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,7 @@ URL_REDIRECT = FieldLimit("URLRedirect", 500, InvalidServiceCode)
 SIGN = FieldLimit("Sign", 200, InvalidReference)
 SIGN_FIELDS = FieldLimit("SignFields", 200, InvalidReference)
 #: "Con longitud máxima 100 caracteres" (administrative manual, "Forzar Longitud").
-REFERENCE = FieldLimit("ReferenceArray", 100, InvalidReference, trimmed=False)
+REFERENCE = FieldLimit("ReferenceArray", MAX_REFERENCE_LENGTH, InvalidReference, trimmed=False)
 PAYMENT_SYSTEM = FieldLimit("PaymentSystem", 3, InvalidPaymentSystem)
 FI_CODE = FieldLimit("FICode", 20, InvalidFICode)
 INVOICE = FieldLimit("Invoice", 100, InvalidReference)

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from gateway.domain import limits
 from gateway.domain.access import parse_network
 from gateway.domain.errors import (
     InvalidCurrency,
@@ -219,16 +220,22 @@ SUPPORTED_CURRENCIES = frozenset({"COP", "USD", "EUR", "DOP", "PEN", "MXN", "VES
 
 #: Longest text of each configured field: the manual's "(Longitud: 500)" for URLs and mails,
 #: the store's columns for the rest (a test keeps these equal to `gateway/store/models.py`).
-ENTITY_TEXT_LIMITS = {"code": 20, "name": 200, "nit": 20, "callback_secret": 200}
+#: Codes and URLs take the lengths the web services accept (`gateway.domain.limits`).
+ENTITY_TEXT_LIMITS = {
+    "code": limits.ENTITY_CODE.length,
+    "name": 200,
+    "nit": 20,
+    "callback_secret": 200,
+}
 SERVICE_TEXT_LIMITS = {
-    "code": 20,
+    "code": limits.SRV_CODE.length,
     "description": 200,
-    "url_response": 500,
-    "url_redirect": 500,
+    "url_response": limits.URL_RESPONSE.length,
+    "url_redirect": limits.URL_REDIRECT.length,
     "confirmation_emails": 500,
 }
 REFERENCE_TEXT_LIMITS = {"title": 100, "constant_value": MAX_REFERENCE_LENGTH, "length": 100}
-INSTITUTION_TEXT_LIMITS = {"code": 20, "name": 100}
+INSTITUTION_TEXT_LIMITS = {"code": limits.FI_CODE.length, "name": 100}
 
 INT_COLUMN_MAX = 2**31 - 1  # the counters are INTEGER columns
 MAX_EXPIRY_DAYS = 3650  # beyond ten years a due date is a typo (and dates overflow soon after)
