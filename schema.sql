@@ -17,6 +17,65 @@ CREATE TABLE financial_institutions (
 	PRIMARY KEY (payment_system, code)
 );
 
+CREATE TABLE helpdesk_companies (
+	id BIGSERIAL NOT NULL, 
+	tax_id_type VARCHAR(8) NOT NULL, 
+	tax_id VARCHAR(20) NOT NULL, 
+	name VARCHAR(200) NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_helpdesk_companies_tax_id UNIQUE (tax_id_type, tax_id)
+);
+
+CREATE TABLE helpdesk_tokens (
+	id BIGSERIAL NOT NULL, 
+	token_hash VARCHAR(64) NOT NULL, 
+	purpose VARCHAR(10) NOT NULL, 
+	email VARCHAR(254) NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	expires_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	used_at TIMESTAMP WITH TIME ZONE, 
+	revoked_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (id), 
+	CONSTRAINT ck_helpdesk_tokens_purpose CHECK (purpose IN ('SIGNUP', 'RESET')), 
+	UNIQUE (token_hash)
+);
+
+CREATE INDEX ix_helpdesk_tokens_email ON helpdesk_tokens (email, purpose);
+
+CREATE TABLE helpdesk_login_failures (
+	id BIGSERIAL NOT NULL, 
+	email VARCHAR(254) NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	address VARCHAR(64) NOT NULL, 
+	PRIMARY KEY (id)
+);
+
+CREATE INDEX ix_helpdesk_login_failures_email_at ON helpdesk_login_failures (email, at);
+
+CREATE TABLE mail_outbox (
+	id BIGSERIAL NOT NULL, 
+	dedupe_key VARCHAR(200) NOT NULL, 
+	kind VARCHAR(40) NOT NULL, 
+	"to" JSON NOT NULL, 
+	cc JSON NOT NULL, 
+	subject VARCHAR(300) NOT NULL, 
+	text_body TEXT NOT NULL, 
+	html_body TEXT, 
+	status VARCHAR(10) NOT NULL, 
+	attempts INTEGER NOT NULL, 
+	next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	claim_token VARCHAR(32), 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	sent_at TIMESTAMP WITH TIME ZONE, 
+	outcome TEXT NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT ck_mail_outbox_status CHECK (status IN ('pending', 'sent', 'failed')), 
+	UNIQUE (dedupe_key)
+);
+
+CREATE INDEX ix_mail_outbox_due ON mail_outbox (status, next_attempt_at);
+
 CREATE TABLE merchant_services (
 	id SERIAL NOT NULL, 
 	entity_code VARCHAR(20) NOT NULL, 
@@ -53,6 +112,24 @@ CREATE TABLE merchant_services (
 	CONSTRAINT ck_merchant_services_value CHECK (value >= 0), 
 	FOREIGN KEY(entity_code) REFERENCES entities (code)
 );
+
+CREATE TABLE helpdesk_people (
+	id BIGSERIAL NOT NULL, 
+	email VARCHAR(254) NOT NULL, 
+	full_name VARCHAR(200) NOT NULL, 
+	role VARCHAR(20) NOT NULL, 
+	company_id BIGINT, 
+	password_hash VARCHAR(200), 
+	active BOOLEAN NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	registered_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (id), 
+	CONSTRAINT ck_helpdesk_people_role CHECK (role IN ('CUSTOMER', 'SUPPORT_ANALYST', 'BACK_OFFICE', 'ADMIN')), 
+	UNIQUE (email), 
+	FOREIGN KEY(company_id) REFERENCES helpdesk_companies (id)
+);
+
+CREATE INDEX ix_helpdesk_people_company ON helpdesk_people (company_id);
 
 CREATE TABLE service_references (
 	id SERIAL NOT NULL, 
@@ -129,6 +206,70 @@ CREATE INDEX ix_transactions_payer_day ON transactions (entity_code, srv_code, p
 
 CREATE INDEX ix_transactions_retry_of ON transactions (retry_of, ticket_id);
 
+CREATE TABLE helpdesk_sessions (
+	token_hash VARCHAR(64) NOT NULL, 
+	person_id BIGINT NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	expires_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	revoked_at TIMESTAMP WITH TIME ZONE, 
+	address VARCHAR(64) NOT NULL, 
+	PRIMARY KEY (token_hash), 
+	FOREIGN KEY(person_id) REFERENCES helpdesk_people (id)
+);
+
+CREATE INDEX ix_helpdesk_sessions_person ON helpdesk_sessions (person_id);
+
+CREATE SEQUENCE helpdesk_request_number_seq START WITH 1;
+
+CREATE TABLE helpdesk_requests (
+	number BIGINT NOT NULL, 
+	catalog_version INTEGER NOT NULL, 
+	category_code VARCHAR(100) NOT NULL, 
+	item_code VARCHAR(200) NOT NULL, 
+	summary VARCHAR(300) NOT NULL, 
+	flow VARCHAR(12) NOT NULL, 
+	state VARCHAR(30) NOT NULL, 
+	resume_to VARCHAR(30), 
+	priority VARCHAR(8) NOT NULL, 
+	reporter_id BIGINT NOT NULL, 
+	created_by_id BIGINT NOT NULL, 
+	company_id BIGINT, 
+	assignee_id BIGINT, 
+	description TEXT NOT NULL, 
+	phone VARCHAR(40) NOT NULL, 
+	fields JSON NOT NULL, 
+	notifications BOOLEAN NOT NULL, 
+	idempotency_key VARCHAR(100), 
+	idempotency_fingerprint VARCHAR(64), 
+	related_number BIGINT, 
+	precierre_cycle INTEGER NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	updated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	state_entered_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	auto_close_at TIMESTAMP WITH TIME ZONE, 
+	sla_check_at TIMESTAMP WITH TIME ZONE, 
+	closed_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (number), 
+	CONSTRAINT uq_helpdesk_requests_idempotency UNIQUE (created_by_id, idempotency_key), 
+	CONSTRAINT ck_helpdesk_priority CHECK (priority IN ('CRITICA', 'ALTA', 'MEDIA')), 
+	CONSTRAINT ck_helpdesk_flow CHECK (flow IN ('SUPPORT', 'COMMERCIAL')), 
+	FOREIGN KEY(reporter_id) REFERENCES helpdesk_people (id), 
+	FOREIGN KEY(created_by_id) REFERENCES helpdesk_people (id), 
+	FOREIGN KEY(company_id) REFERENCES helpdesk_companies (id), 
+	FOREIGN KEY(assignee_id) REFERENCES helpdesk_people (id), 
+	FOREIGN KEY(related_number) REFERENCES helpdesk_requests (number)
+);
+
+CREATE INDEX ix_helpdesk_requests_auto_close ON helpdesk_requests (auto_close_at) WHERE auto_close_at IS NOT NULL;
+
+CREATE INDEX ix_helpdesk_requests_company ON helpdesk_requests (company_id, updated_at);
+
+CREATE INDEX ix_helpdesk_requests_reporter ON helpdesk_requests (reporter_id, updated_at);
+
+CREATE INDEX ix_helpdesk_requests_sla_check ON helpdesk_requests (sla_check_at) WHERE sla_check_at IS NOT NULL;
+
+CREATE INDEX ix_helpdesk_requests_updated ON helpdesk_requests (updated_at);
+
 CREATE TABLE transaction_references (
 	ticket_id BIGINT NOT NULL, 
 	position INTEGER NOT NULL, 
@@ -177,6 +318,60 @@ CREATE TABLE merchant_callbacks (
 
 CREATE INDEX ix_merchant_callbacks_due ON merchant_callbacks (status, next_attempt_at);
 
+CREATE TABLE helpdesk_events (
+	id BIGSERIAL NOT NULL, 
+	request_number BIGINT NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	actor_id BIGINT, 
+	kind VARCHAR(30) NOT NULL, 
+	from_state VARCHAR(30), 
+	to_state VARCHAR(30), 
+	body TEXT NOT NULL, 
+	internal BOOLEAN NOT NULL, 
+	clock VARCHAR(12), 
+	cycle INTEGER, 
+	data JSON NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(request_number) REFERENCES helpdesk_requests (number), 
+	FOREIGN KEY(actor_id) REFERENCES helpdesk_people (id)
+);
+
+CREATE INDEX ix_helpdesk_events_request ON helpdesk_events (request_number, id);
+
+CREATE UNIQUE INDEX uq_helpdesk_events_breach ON helpdesk_events (request_number, cycle, clock) WHERE kind = 'SLA_BREACHED';
+
+CREATE FUNCTION helpdesk_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'helpdesk_events is append-only'; END $$;
+
+CREATE TRIGGER helpdesk_events_append_only BEFORE UPDATE OR DELETE ON helpdesk_events FOR EACH ROW EXECUTE FUNCTION helpdesk_events_append_only();
+
+CREATE TABLE helpdesk_shares (
+	request_number BIGINT NOT NULL, 
+	email VARCHAR(254) NOT NULL, 
+	shared_by_id BIGINT NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (request_number, email), 
+	FOREIGN KEY(request_number) REFERENCES helpdesk_requests (number), 
+	FOREIGN KEY(shared_by_id) REFERENCES helpdesk_people (id)
+);
+
+CREATE INDEX ix_helpdesk_shares_email ON helpdesk_shares (email, request_number);
+
+CREATE TABLE helpdesk_surveys (
+	request_number BIGINT NOT NULL, 
+	cycle INTEGER NOT NULL, 
+	service_rating INTEGER NOT NULL, 
+	timeliness_rating INTEGER NOT NULL, 
+	authorize_closing BOOLEAN NOT NULL, 
+	comment TEXT NOT NULL, 
+	answered_by_id BIGINT NOT NULL, 
+	answered_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (request_number, cycle), 
+	CONSTRAINT ck_helpdesk_surveys_service CHECK (service_rating BETWEEN 1 AND 5), 
+	CONSTRAINT ck_helpdesk_surveys_timeliness CHECK (timeliness_rating BETWEEN 1 AND 5), 
+	FOREIGN KEY(request_number) REFERENCES helpdesk_requests (number), 
+	FOREIGN KEY(answered_by_id) REFERENCES helpdesk_people (id)
+);
+
 CREATE TABLE merchant_callback_attempts (
 	id BIGSERIAL NOT NULL, 
 	callback_id BIGINT NOT NULL, 
@@ -191,3 +386,23 @@ CREATE TABLE merchant_callback_attempts (
 );
 
 CREATE INDEX ix_merchant_callback_attempts_callback ON merchant_callback_attempts (callback_id, id);
+
+CREATE TABLE helpdesk_attachments (
+	id BIGSERIAL NOT NULL, 
+	request_number BIGINT NOT NULL, 
+	event_id BIGINT, 
+	file_name VARCHAR(255) NOT NULL, 
+	content_type VARCHAR(100) NOT NULL, 
+	size INTEGER NOT NULL, 
+	sha256 VARCHAR(64) NOT NULL, 
+	content BYTEA NOT NULL, 
+	internal BOOLEAN NOT NULL, 
+	uploaded_by_id BIGINT NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(request_number) REFERENCES helpdesk_requests (number), 
+	FOREIGN KEY(event_id) REFERENCES helpdesk_events (id), 
+	FOREIGN KEY(uploaded_by_id) REFERENCES helpdesk_people (id)
+);
+
+CREATE INDEX ix_helpdesk_attachments_request ON helpdesk_attachments (request_number, id);

@@ -104,6 +104,28 @@ class Settings:
     #: once, and how many stalled clients it takes to occupy it. Each thread may hold one
     #: database connection (the pool allows 10 per worker).
     threads: int = 8
+    #: The helpdesk (`gateway.helpdesk`): how long a session lasts, in minutes.
+    helpdesk_session_minutes: int = 480
+    #: Hours a sign-up or password-reset link stays valid (single use; re-sending revokes it).
+    helpdesk_link_hours: int = 24
+    #: Failed logins per address within `helpdesk_login_window_minutes` before login is refused
+    #: (FAIL_THROTTLED) until the window has passed.
+    helpdesk_login_failures: int = 5
+    helpdesk_login_window_minutes: int = 15
+    #: Attachments: largest file, most files per call, largest total per call (decoded bytes).
+    helpdesk_attachment_max_bytes: int = 5 * 1024 * 1024
+    helpdesk_attachment_max_count: int = 5
+    helpdesk_attachment_max_total_bytes: int = 8 * 1024 * 1024
+    #: Largest SOAP request body the helpdesk accepts (base64 attachments make it bigger than
+    #: the payment services' `max_request_bytes`).
+    helpdesk_max_request_bytes: int = 12 * 1024 * 1024
+    #: Calendar days a request waits in Pre-cierre for the survey before it is Finalizado.
+    helpdesk_auto_close_days: int = 5
+    #: Survey "Si" closes at once (D12); False: it is recorded and the request waits out the days.
+    helpdesk_survey_closes: bool = True
+    #: Resolution targets per priority in business minutes ("CRITICA=480,ALTA=1440"); a
+    #: priority without one is measured with no target (D8).
+    helpdesk_resolution_minutes: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -138,7 +160,44 @@ class Settings:
             smtp_url=env.get("GATEWAY_SMTP_URL") or None,
             mail_spool=Path(env.get("GATEWAY_MAIL_SPOOL") or defaults.mail_spool),
             mail_from=env.get("GATEWAY_MAIL_FROM") or defaults.mail_from,
+            **_helpdesk_settings(env, defaults),
         )
+
+
+def _helpdesk_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    def number(name: str, default: int) -> int:
+        value = int(env.get(f"GATEWAY_{name.upper()}") or default)
+        if value < 0:
+            raise ValueError(f"GATEWAY_{name.upper()} must not be negative")
+        return value
+
+    names = (
+        "helpdesk_session_minutes",
+        "helpdesk_link_hours",
+        "helpdesk_login_failures",
+        "helpdesk_login_window_minutes",
+        "helpdesk_attachment_max_bytes",
+        "helpdesk_attachment_max_count",
+        "helpdesk_attachment_max_total_bytes",
+        "helpdesk_max_request_bytes",
+        "helpdesk_auto_close_days",
+    )
+    values: dict[str, Any] = {name: number(name, getattr(defaults, name)) for name in names}
+    values["helpdesk_survey_closes"] = _flag(env.get("GATEWAY_HELPDESK_SURVEY_CLOSES"), True)
+    targets: dict[str, int] = {}
+    for part in (env.get("GATEWAY_HELPDESK_RESOLUTION_MINUTES") or "").split(","):
+        if not part.strip():
+            continue
+        priority, _, minutes = part.partition("=")
+        priority = priority.strip().upper()
+        if priority not in {"CRITICA", "ALTA", "MEDIA"} or not minutes.strip().isdigit():
+            raise ValueError(
+                "GATEWAY_HELPDESK_RESOLUTION_MINUTES: PRIORITY=minutes, "
+                "PRIORITY one of CRITICA, ALTA, MEDIA"
+            )
+        targets[priority] = int(minutes)
+    values["helpdesk_resolution_minutes"] = targets
+    return values
 
 
 def _callback_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, create_mock_engine, event
 from sqlalchemy.engine import make_url
 
 from gateway.settings import Settings
+from gateway.store import helpdesk_tables, mail_tables  # noqa: F401 (their tables join Base)
 from gateway.store.models import Base
 
 #: Execution option of connections that will write what they read (units of work).
@@ -90,7 +91,7 @@ def _sorted_index_runs(statements: list[str]) -> list[str]:
     result: list[str] = []
     run: list[str] = []
     for statement in statements + [""]:
-        if statement.startswith("CREATE INDEX"):
+        if statement.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
             run.append(statement)
             continue
         result.extend(sorted(run))

@@ -32,6 +32,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateway.domain.errors import InvalidReference
 from gateway.store.catalog import CatalogCache, CatalogRepository
 from gateway.store.db import writer
+from gateway.store.helpdesk_people import PeopleRepository
+from gateway.store.helpdesk_requests import RequestRepository
+from gateway.store.mail_outbox import MailOutbox
 from gateway.store.transactions import (
     CallbackRepository,
     ConcurrentUpdate,
@@ -51,6 +54,9 @@ class UnitOfWork:
     catalog: CatalogRepository
     transactions: TransactionRepository
     callbacks: CallbackRepository
+    people: PeopleRepository
+    requests: RequestRepository
+    mail: MailOutbox
 
     def __init__(
         self,
@@ -68,6 +74,9 @@ class UnitOfWork:
         self.catalog = CatalogRepository(self.session, self._cache)
         self.transactions = TransactionRepository(self.session)
         self.callbacks = CallbackRepository(self.session)
+        self.people = PeopleRepository(self.session)
+        self.requests = RequestRepository(self.session)
+        self.mail = MailOutbox(self.session)
         return self
 
     def __exit__(
