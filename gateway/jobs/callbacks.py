@@ -1,7 +1,7 @@
 """Deliver the callbacks owed to merchants' URLResponse (the outbox), on any number of nodes,
 surviving a node killed in the middle.
 
-One pass:
+One pass (the lease pattern of `gateway.jobs.leases`, shared with the mail outbox):
 1. claims up to `batch` due callbacks in one short transaction: each gets this pass's claim
    token, its try number, and a lease (`GATEWAY_CALLBACK_LEASE_SECONDS`) written as its
    `next_attempt_at`, so if this node dies the rows are simply due again when the lease ends
@@ -25,10 +25,7 @@ the lease).
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -42,6 +39,7 @@ from gateway.domain.callbacks import (
     signature_headers,
 )
 from gateway.jobs.http_sender import HttpSender, SendResult
+from gateway.jobs.leases import Lease, attempt, each
 from gateway.settings import Settings
 from gateway.store.transactions import ClaimedCallback
 from gateway.store.uow import UnitOfWork
@@ -65,15 +63,15 @@ def deliver_due(
 ) -> int:
     """One pass; returns how many callbacks it settled or tried (0: nothing was due)."""
     settings = settings or Settings()
-    if settings.callback_lease_seconds <= settings.callback_timeout_seconds:
-        # A lease shorter than a send would let a second node send while the first still is.
-        raise ValueError("the callback lease must exceed the callback timeout")
+    # A lease shorter than a send would let a second node send while the first still is.
+    lease = Lease.start(
+        clock,
+        timedelta(seconds=settings.callback_lease_seconds),
+        timedelta(seconds=settings.callback_timeout_seconds),
+    )
     send = send or HttpSender.from_settings(settings).send
-    lease = timedelta(seconds=settings.callback_lease_seconds)
-    token = uuid.uuid4().hex
-    now = clock.now()
     with uow_factory() as uow:
-        claims, superseded = uow.callbacks.claim_due(now, now + lease, token, batch)
+        claims, superseded = uow.callbacks.claim_due(lease.now, lease.until, lease.token, batch)
         secrets = {}
         for code in {claim.entity_code for claim in claims}:
             entity = uow.catalog.entity(code)
@@ -83,14 +81,12 @@ def deliver_due(
         log.info("callbacks.superseded", count=superseded)
     if not claims:
         return superseded
-    log.info("callbacks.claimed", count=len(claims), claim=token, lease_s=lease.total_seconds())
+    log.info("callbacks.claimed", count=len(claims), claim=lease.token, until=lease.until)
 
     def deliver(claim: ClaimedCallback) -> None:
         _deliver(uow_factory, clock, send, jitter, claim, secrets.get(claim.entity_code))
 
-    with ThreadPoolExecutor(max_workers=len(claims), thread_name_prefix="callback") as pool:
-        for _ in pool.map(deliver, claims):
-            pass
+    each(claims, deliver, "callback")
     return len(claims) + superseded
 
 
@@ -103,21 +99,21 @@ def _deliver(
     secret: str | None,
 ) -> None:
     body = urlencode(claim.payload).encode("utf-8")
-    started_at = clock.now()
-    # Signed now, over the very bytes that go out: a repeat carries a fresh timestamp.
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    headers.update(signature_headers(secret, int(started_at.timestamp()), body))
-    started = time.monotonic()
-    try:
-        result = send(claim.url, body, headers)
-    except Exception as error:  # a bug in the sender must not lose the record of the try
-        log.exception("callbacks.send_crashed", ticket_id=claim.ticket_id)
-        result = SendResult(error=f"sender error: {type(error).__name__}")
-    duration_ms = int((time.monotonic() - started) * 1000)
-    finished_at = clock.now()
+
+    def post() -> SendResult:
+        # Signed now, over the very bytes that go out: a repeat carries a fresh timestamp.
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        headers.update(signature_headers(secret, int(clock.now().timestamp()), body))
+        return send(claim.url, body, headers)
+
+    tried = attempt(clock, post)
+    result = tried.value
+    if result is None:  # a bug in the sender must not lose the record of the try
+        log.error("callbacks.send_crashed", ticket_id=claim.ticket_id, exc_info=tried.error)
+        result = SendResult(error=f"sender error: {type(tried.error).__name__}")
     settled = outcome(result.status, claim.attempt, result.refused)
     retry_at = (
-        next_attempt_at(claim.attempt, finished_at, jitter)
+        next_attempt_at(claim.attempt, tried.finished_at, jitter)
         if settled is CallbackStatus.PENDING
         else None
     )
@@ -125,9 +121,9 @@ def _deliver(
         held = uow.callbacks.record(
             claim,
             outcome=settled,
-            started_at=started_at,
-            finished_at=finished_at,
-            duration_ms=duration_ms,
+            started_at=tried.started_at,
+            finished_at=tried.finished_at,
+            duration_ms=tried.duration_ms,
             http_status=result.status,
             excerpt=result.excerpt,
             error=result.error,

@@ -31,7 +31,7 @@ class MailRow(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     #: What kind of mail (for logs and reports): "helpdesk.created", "helpdesk.signup", ...
     kind: Mapped[str] = mapped_column(String(40))
-    #: Addresses, in order; each gets the same message (To: the first, Cc: the rest).
+    #: Addresses, in order: the To header; `cc` the Cc header. Every one gets the message.
     to: Mapped[list] = mapped_column(JSON)
     cc: Mapped[list] = mapped_column(JSON, default=list)
     subject: Mapped[str] = mapped_column(String(300))

@@ -80,6 +80,7 @@ from gateway.domain.transactions import (
     Transaction,
     TranState,
 )
+from gateway.store import leases
 from gateway.store.models import (
     LAPSING_PREDICATE,
     CallbackAttemptRow,
@@ -563,12 +564,7 @@ class CallbackRepository:
         moot = [row.id for row in rows if TranState(row.state) in MOOT_ONCE_FINAL]
         superseded = set(_supersede_moot(self._db, None, among=moot)) if moot else set()
         claimed = [row for row in rows if row.id not in superseded]
-        if claimed:
-            self._db.execute(
-                update(_c)
-                .where(_c.c.id.in_([row.id for row in claimed]))
-                .values(claim_token=token, attempts=_c.c.attempts + 1, next_attempt_at=lease_until)
-            )
+        leases.lease(self._db, _c, [row.id for row in claimed], token, lease_until)
         return [
             ClaimedCallback(
                 id=row.id,
@@ -611,21 +607,23 @@ class CallbackRepository:
                 "error": error,
             },
         )
-        mine = update(_c).where(_c.c.id == claim.id, _c.c.status == _PENDING)
+        values: dict[str, Any]
         if outcome is CallbackStatus.DELIVERED:
-            statement = mine.values(
-                status=outcome.value, delivered_at=finished_at, claim_token=None
-            )
+            values = {"status": outcome.value, "delivered_at": finished_at}
         elif outcome is CallbackStatus.PENDING:
             assert retry_at is not None
-            statement = mine.where(_c.c.claim_token == claim.token).values(
-                next_attempt_at=retry_at, claim_token=None
-            )
+            values = {"next_attempt_at": retry_at}
         else:
-            statement = mine.where(_c.c.claim_token == claim.token).values(
-                status=outcome.value, claim_token=None
-            )
-        held = self._db.execute(statement).rowcount == 1
+            values = {"status": outcome.value}
+        held = leases.settle(
+            self._db,
+            _c,
+            claim.id,
+            unsettled=_PENDING,
+            # The merchant has a 2xx'd callback whatever the claim: it is delivered.
+            token=None if outcome is CallbackStatus.DELIVERED else claim.token,
+            values=values,
+        )
         if held and outcome is CallbackStatus.PENDING and claim.state in MOOT_ONCE_FINAL:
             # A final state may have been owed while this one was in flight: do not make it
             # wait for this one's retry.
