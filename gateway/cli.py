@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from gateway.settings import Settings
 
@@ -93,16 +95,31 @@ def _warn_sandbox(settings: Settings) -> None:
     )
 
 
+def _instant(value: str) -> datetime:
+    """`--now`: an ISO 8601 instant with its UTC offset (a wall time alone is ambiguous)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an ISO 8601 instant, e.g. 2026-12-09T10:00:00-05:00"
+        ) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} has no UTC offset; write it as e.g. 2026-12-09T10:00:00-05:00"
+        )
+    return moment.astimezone(UTC)
+
+
 def _jobs(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.bootstrap import build
-    from gateway.jobs.runner import run_forever, run_pass
+    from gateway.jobs.runner import FixedClock, run_forever, run_pass
     from gateway.logs import configure_logging
 
     configure_logging(settings.log_level)
-    container = build(settings)
+    container = build(settings, clock=FixedClock(args.now) if args.now else None)
     try:
         if args.once:
-            print(run_pass(container))
+            print(json.dumps(run_pass(container)))
         else:
             run_forever(container, args.interval)
     except KeyboardInterrupt:
@@ -206,9 +223,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     jobs = commands.add_parser("jobs", help="background work (safe on many nodes at once)")
     jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True)
-    run = jobs_commands.add_parser("run", help="expire lapsed payments, deliver merchant callbacks")
-    run.add_argument("--once", action="store_true", help="one pass, then exit")
+    run = jobs_commands.add_parser(
+        "run",
+        help="the time-driven rules (payment expiry, helpdesk auto-close and SLA breaches), "
+        "then merchant callbacks and mail",
+    )
+    run.add_argument("--once", action="store_true", help="one pass, print its counts (JSON)")
     run.add_argument("--interval", type=float, default=30.0, help="seconds between passes")
+    run.add_argument(
+        "--now",
+        type=_instant,
+        metavar="ISO-8601",
+        help="with --once: run as of this instant (offset required), for QA",
+    )
 
     args = parser.parse_args(argv)
     settings = Settings.from_env()
@@ -216,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.threads = args.threads or settings.threads
         return _serve(args, settings)
     if args.command == "jobs":
+        if args.now and not args.once:
+            parser.error("jobs run: --now goes with --once")
         return _jobs(args, settings)
     if args.command == "config":
         return _config(args, settings)

@@ -14,6 +14,7 @@ send and record the outcome; this module only delivers.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import smtplib
 import ssl
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -37,9 +38,23 @@ class Mail:
     cc: Sequence[str] = ()
 
 
+def message_id(row_id: int, dedupe_key: str, sender: str) -> str:
+    """The Message-ID of an outbox row: the same at every try, so a repeat (delivery is at least
+    once) is recognisable as one, and the spool overwrites its own file; the domain is the
+    sender's."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "ecollect-gateway"
+    digest = hashlib.sha256(dedupe_key.encode("utf-8")).hexdigest()[:16]
+    return f"<mail.{row_id}.{digest}@{domain}>"
+
+
 def compose(
-    mail: Mail, sender: str, at: datetime, domain: str = "ecollect-gateway"
+    mail: Mail,
+    sender: str,
+    at: datetime,
+    domain: str = "ecollect-gateway",
+    message_id: str | None = None,
 ) -> EmailMessage:
+    """`message_id`: given (an outbox row's, `message_id()`), else a fresh one in `domain`."""
     if not mail.to:
         raise ValueError("a message needs at least one recipient")
     message = EmailMessage()
@@ -49,7 +64,7 @@ def compose(
         message["Cc"] = ", ".join(mail.cc)
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(at)
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = message_id or make_msgid(domain=domain)
     message.set_content(mail.text)
     if mail.html is not None:
         message.add_alternative(mail.html, subtype="html")
@@ -58,7 +73,8 @@ def compose(
 
 class Transport(Protocol):
     def send(self, message: EmailMessage) -> str:
-        """Deliver `message`; answers where it went (for the attempt's record)."""
+        """Deliver `message`; answers where it went (for the record): the spool file, or the
+        Message-ID the SMTP server accepted. Raises when it did not go."""
         ...
 
 
@@ -123,7 +139,7 @@ class SmtpTransport:
             refused = client.send_message(message)
         if refused:
             raise smtplib.SMTPRecipientsRefused(refused)
-        return f"smtp://{self.host}:{self.port}"
+        return str(message["Message-ID"])
 
 
 def transport(smtp_url: str | None, spool: Path) -> Transport:

@@ -73,17 +73,17 @@ class MailOutbox:
             "created_at": now,
             "outcome": "",
         }
-        dialect = self.session.get_bind().dialect.name
+        dialect = self._db.dialect.name
         if dialect == "postgresql":
-            statement = postgresql.insert(MailRow).on_conflict_do_nothing(
-                index_elements=["dedupe_key"]
-            )
+            statement = postgresql.insert(_m).on_conflict_do_nothing(index_elements=["dedupe_key"])
         elif dialect == "sqlite":
-            statement = sqlite.insert(MailRow).on_conflict_do_nothing(index_elements=["dedupe_key"])
+            statement = sqlite.insert(_m).on_conflict_do_nothing(index_elements=["dedupe_key"])
         else:  # pragma: no cover - the gateway runs on SQLite or PostgreSQL
-            statement = insert(MailRow)
-        result = self.session.execute(statement.values(**values))
-        return bool(result.rowcount)
+            statement = insert(_m)
+        # RETURNING says whether ON CONFLICT skipped the row (rowcount does not: with the
+        # implicit RETURNING of the id, psycopg reports -1 either way).
+        queued = self._db.execute(statement.values(**values).returning(_m.c.id))
+        return queued.scalar_one_or_none() is not None
 
     @cached_property
     def _db(self) -> Connection:

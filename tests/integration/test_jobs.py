@@ -40,22 +40,3 @@ def test_an_unpaid_session_expires_and_the_change_is_recorded(container, clock):
     with container.uow() as uow:
         history = uow.transactions.get(int(session.ticket_id)).history
     assert (history[-1].to_state.value, history[-1].source) == ("EXPIRED", "job:expiry")
-
-
-def test_a_failing_job_does_not_stop_the_others(container, clock, monkeypatch):
-    from gateway.jobs import runner
-
-    def broken(*_args, **_kwargs):
-        raise RuntimeError("database restarting")
-
-    monkeypatch.setattr(runner, "expire_due", broken)
-    assert runner.run_pass(container) == {"expired": 0, "callbacks": 0}
-
-
-def test_jobs_run_once_from_the_command_line(database_url, monkeypatch, capsys):
-    from gateway.cli import main
-
-    monkeypatch.setenv("GATEWAY_DATABASE_URL", database_url)
-    assert main(["db", "init"]) == 0
-    assert main(["jobs", "run", "--once"]) == 0
-    assert "{'expired': 0, 'callbacks': 0}" in capsys.readouterr().out
