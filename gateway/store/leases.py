@@ -17,6 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, update
 
+#: The error recorded for a try whose claim ended with no outcome.
+LAPSED = "no outcome recorded before the claim's lease ended (the node stopped?)"
+
 
 def lease(
     db: Connection, table: Table, ids: Sequence[int], token: str, lease_until: datetime

@@ -19,7 +19,6 @@ from gateway.store.mail_tables import MailRow
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 _m = MailRow.__table__
-_LAPSED = "no outcome recorded before the claim's lease ended (the node stopped?)"
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class MailOutbox:
                 row.id,
                 unsettled=PENDING,
                 token=row.claim_token,
-                values={"status": FAILED, "outcome": _LAPSED},
+                values={"status": FAILED, "outcome": leases.LAPSED},
             )
         claimed = [row for row in rows if row not in spent]
         leases.lease(self._db, _m, [row.id for row in claimed], token, lease_until)

@@ -477,7 +477,6 @@ _PENDING = CallbackStatus.PENDING.value
 _c = _callbacks
 _older = _callbacks.alias("older")
 _final = _callbacks.alias("final")
-_LAPSED = "no outcome recorded before the claim's lease ended (the node stopped?)"
 
 
 def due_callbacks_query(now: datetime, limit: int) -> Select[Any]:
@@ -556,7 +555,7 @@ class CallbackRepository:
                         "duration_ms": None,
                         "http_status": None,
                         "response_excerpt": "",
-                        "error": _LAPSED,
+                        "error": leases.LAPSED,
                     }
                     for row in lapsed
                 ],
