@@ -275,3 +275,24 @@ def test_a_message_whose_node_dies_every_time_ends_failed(container, clock, sett
     assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
     assert "lease ended" in row.outcome
     assert not list(settings.mail_spool.glob("*.eml"))
+
+
+class Dies:
+    """A transport during which the node stops (SIGTERM, a crash): no outcome is recorded."""
+
+    def send(self, message: EmailMessage) -> str:
+        raise SystemExit("node stopped mid-send")
+
+
+def test_a_node_stopped_mid_send_loses_nothing(container, clock, settings, relay):
+    inbox, smtp = relay
+    queue(container, clock)
+    with pytest.raises(SystemExit):
+        deliver_mail_due(container.uow, clock, settings, transport=Dies())
+    (leased,) = rows(container)
+    assert (leased.status, leased.attempts) == ("pending", 1) and leased.claim_token
+    assert deliver_mail_due(container.uow, clock, settings, transport=smtp) == 0
+    clock.advance(minutes=10)  # the lease ends: the message is due again
+    assert deliver_mail_due(container.uow, clock, settings, transport=smtp) == 1
+    (row,) = rows(container)
+    assert (row.status, row.attempts) == ("sent", 2) and len(inbox.received) == 1
