@@ -3,6 +3,15 @@
     /<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx   the eCollect SOAP services
     /<prefix>/secure/services.aspx?WsPm=<token>            the payer's pages (eCollectUrl)
     /sandbox/...                                           sandbox bank page and QA control
+    /helpdesk/registro?token=…                             helpdesk: complete the sign-up
+    /helpdesk/registro/enlace                              helpdesk: send a new sign-up link
+    /helpdesk/restablecer?token=…, /restablecer/enlace     helpdesk: password reset
+    /helpdesk/ingresar, /helpdesk/salir                    helpdesk: log in, log out
+    /helpdesk/solicitudes/<key>                            helpdesk: a request (tracking page)
+    /helpdesk/solicitudes/<key>/comentarios                helpdesk: add a comment
+    /helpdesk/solicitudes/<key>/notificaciones             helpdesk: notifications on or off
+    /helpdesk/solicitudes/<key>/adjuntos/<id>              helpdesk: download an attachment
+    /helpdesk/solicitudes/<key>/encuesta                   helpdesk: the satisfaction survey
     /healthz                                               liveness and database check
 
 Around all of them: the client's origin resolved once (`client`, kept in the environ for every
@@ -35,7 +44,7 @@ from gateway.logs import configure_logging
 from gateway.settings import Settings
 from gateway.soap.asmx import AsmxApp
 from gateway.soap.routing import resolve
-from gateway.web import pages, sandbox
+from gateway.web import helpdesk_pages, pages, sandbox
 from gateway.web.client import ENVIRON_KEY, ClientResolver
 
 log = structlog.get_logger(__name__)
@@ -64,6 +73,7 @@ class GatewayApp:
         rules = [
             Rule("/healthz", endpoint="health", methods=["GET", "HEAD"]),
             Rule("/<prefix>/secure/services.aspx", endpoint="entry", methods=["GET", "POST"]),
+            *helpdesk_pages.rules(),
         ]
         if self.settings.sandbox:
             rules.append(
@@ -146,6 +156,8 @@ class GatewayApp:
             return self._health()
         if endpoint == "entry":
             return pages.entry_page(self.container, request, values["prefix"])
+        if endpoint.startswith("helpdesk."):
+            return helpdesk_pages.dispatch(self.container, request, endpoint, values)
         if endpoint == "bank":
             return sandbox.bank_page(self.container, request, values["token"])
         return sandbox.force_outcome(self.container, request, values["ticket_id"])

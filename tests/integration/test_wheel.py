@@ -87,6 +87,7 @@ def test_a_wheel_installed_in_a_fresh_venv_serves_its_wsdls(tmp_path: Path) -> N
             "gateway/demo.yaml",
             "gateway/helpdesk_catalog.json",
             "gateway/web/static/payer.css",
+            "gateway/web/templates/helpdesk/request.html",
         }
         assert data <= set(archive.namelist())
 
