@@ -188,9 +188,10 @@ def sla_events(
     after: Mapping[Clock, ClockStatus],
     now: datetime,
     actor_id: int | None,
-) -> None:
+) -> list[EventRow]:
     """What a change did to each clock, as events: started (a new cycle), stopped, paused,
-    resumed. `before` None: the request is new."""
+    resumed. `before` None: the request is new. The events recorded."""
+    recorded: list[EventRow] = []
     for clock, status in after.items():
         cycle = len(status.cycles)
         previous = None if before is None else before[clock]
@@ -204,7 +205,10 @@ def sla_events(
         elif previous.paused and not status.paused:
             kind = "SLA_RESUMED"
         if kind:
-            record(uow, row, kind, now, actor_id=actor_id, clock=clock.value, cycle=cycle)
+            recorded.append(
+                record(uow, row, kind, now, actor_id=actor_id, clock=clock.value, cycle=cycle)
+            )
+    return recorded
 
 
 # -- moves --------------------------------------------------------------------------------
@@ -249,8 +253,8 @@ def apply_move(
         to_state=after_position.state.value,
     )
     events.append(changed)
-    sla_events(uow, row, before, clocks(row, events, now, settings), now, actor_id)
-    refresh_sla_check(row, uow.requests.events(row.number), now, settings)
+    events += sla_events(uow, row, before, clocks(row, events, now, settings), now, actor_id)
+    refresh_sla_check(row, events, now, settings)
     notifications.state_changed(
         uow, row, changed, settings, now, shares=shares or uow.requests.shares(row.number)
     )

@@ -41,7 +41,7 @@ from gateway.helpdesk.codes import HelpdeskCode, Refusal, invalid_field, not_fou
 from gateway.helpdesk.sessions import authenticate
 from gateway.settings import Settings
 from gateway.store.helpdesk_requests import RequestFilter
-from gateway.store.helpdesk_tables import AttachmentRow, RequestRow, SurveyRow
+from gateway.store.helpdesk_tables import AttachmentRow, EventRow, RequestRow, SurveyRow
 from gateway.store.uow import UnitOfWork
 
 #: (uow, *, email, invited_by, now, settings) -> the new customer's person id (an agent's
@@ -436,7 +436,7 @@ class Requests:
         now: datetime,
         *,
         internal: bool = False,
-    ):  # type: ignore[no-untyped-def]
+    ) -> EventRow:
         kind = "INTERNAL_NOTE" if internal else "COMMENT"
         return ledger.record(
             uow, row, kind, now, actor_id=viewer.person_id, body=body, internal=internal

@@ -145,3 +145,58 @@ def test_concurrent_creates_with_one_key_make_one_request(world) -> None:
     assert len(world.mails()) == 1
     with world.uow() as uow:
         assert len(uow.session.execute(select(RequestRow.number)).all()) == 1
+
+
+def _race(count: int, work) -> list[object]:  # type: ignore[no-untyped-def]
+    barrier = threading.Barrier(count)
+    answers: list[object] = []
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            answers.append(work(index))
+        except Exception as error:  # noqa: BLE001 - the test looks at every answer
+            answers.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def test_two_nodes_auto_closing_at_once_close_each_request_once(world) -> None:
+    ana = world.customer("ana@acme.co")
+    agent = world.analyst()
+    keys = [world.create(ana) for _ in range(6)]
+    for key in keys:
+        world.requests.transition_request(agent, key, "IN_PROGRESS", None)
+        world.requests.transition_request(agent, key, "PRE_CLOSURE", None)
+    world.clock.advance(days=5)
+    answers = _race(4, lambda _: auto_close_due(world.uow, world.clock, world.settings, batch=2))
+    answers += [auto_close_due(world.uow, world.clock, world.settings)]
+    assert sum(answers) == 6, answers  # type: ignore[arg-type]
+    finished = [m for m in world.mails() if m.kind == "helpdesk.finished"]
+    assert len(finished) == 6
+    for key in keys:
+        kinds = [e.to_state for e in world.requests.get_history(ana, key).events]
+        assert kinds.count("FINISHED") == 1
+
+
+def test_conflicting_moves_at_once_one_wins(world) -> None:
+    from gateway.helpdesk.codes import HelpdeskCode, Refusal
+
+    ana = world.customer("ana@acme.co")
+    first, second = world.analyst("a1@demo.test"), world.analyst("a2@demo.test")
+    key = world.create(ana)
+    world.requests.transition_request(first, key, "IN_PROGRESS", None)
+    targets = {0: (first, "PENDING_CUSTOMER"), 1: (second, "IN_FACTORY")}
+    answers = _race(
+        2, lambda i: world.requests.transition_request(targets[i][0], key, targets[i][1], None)
+    )
+    refusals = [a for a in answers if isinstance(a, Refusal)]
+    assert len(refusals) == 1 and refusals[0].code is HelpdeskCode.FAIL_INVALIDTRANSITION
+    history = world.requests.get_history(ana, key).events
+    assert [e.to_state for e in history if e.kind == "STATE_CHANGED"][-2:][0] == "IN_PROGRESS"
+    assert len([e for e in history if e.kind == "STATE_CHANGED"]) == 2
