@@ -22,8 +22,9 @@ from xml.sax.saxutils import quoteattr
 
 __all__ = ["ServiceDocuments", "request_url", "wsdl_files"]
 
+_CHECKOUT = Path(__file__).resolve().parents[2]
 #: The top-level `wsdl/` folder of a source checkout.
-_SOURCE_WSDL = Path(__file__).resolve().parents[2] / "wsdl"
+_SOURCE_WSDL = _CHECKOUT / "wsdl"
 #: What `wsdl/*.wsdl` hold in place of both `location` attribute values.
 PLACEHOLDER = b"${SERVICE_URL}"
 
@@ -35,8 +36,11 @@ _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 def wsdl_files() -> Traversable:
     """Where the served WSDLs are: the package `gateway.wsdl` of an installed gateway (a wheel,
-    or an editable install, which maps it to the checkout's `wsdl/`); a source checkout used
-    without installing it (its folder on sys.path) has no such package, only the folder."""
+    or an editable install, which maps it to the checkout's `wsdl/`); a source checkout whose
+    `gateway` is the one running (its folder on sys.path) reads its own `wsdl/` folder, also
+    when another checkout is the one installed in the environment (a git worktree)."""
+    if (_CHECKOUT / "pyproject.toml").is_file() and _SOURCE_WSDL.is_dir():
+        return _SOURCE_WSDL
     try:
         return files("gateway.wsdl")
     except ModuleNotFoundError:

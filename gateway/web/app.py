@@ -1,6 +1,8 @@
 """The WSGI shell that mounts every face of the gateway (Werkzeug).
 
     /<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx   the eCollect SOAP services
+    /helpdesk/webservice/MesaDeAyuda.asmx                  the helpdesk SOAP service (when
+                                                           the container has a helpdesk)
     /<prefix>/secure/services.aspx?WsPm=<token>            the payer's pages (eCollectUrl)
     /sandbox/...                                           sandbox bank page and QA control
     /healthz                                               liveness and database check
@@ -31,6 +33,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from gateway.bootstrap import Container, build
+from gateway.helpdesk.soap.endpoint import helpdesk_service
 from gateway.logs import configure_logging
 from gateway.settings import Settings
 from gateway.soap.asmx import AsmxApp
@@ -64,6 +67,10 @@ class GatewayApp:
         self.soap_services = [
             AsmxApp(ecollect_service(container.payments, settings, container.access), settings)
         ]
+        if container.helpdesk is not None:  # without one, its path is 404 like any unknown one
+            self.soap_services.append(
+                AsmxApp(helpdesk_service(container.helpdesk, settings), settings)
+            )
         self.clients = ClientResolver(container.settings.trusted_proxies)
         rules = [
             Rule("/healthz", endpoint="health", methods=["GET", "HEAD"]),
