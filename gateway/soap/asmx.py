@@ -1,25 +1,23 @@
-"""The ASMX-compatible WSGI endpoint of the eCollect payment web services.
+"""The ASMX-compatible WSGI endpoint: one shell, one instance per SOAP service.
 
-One callable serves every `/<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx`:
+An `AsmxApp` serves one `service.AsmxService` (the eCollect payment services, the helpdesk):
 
     GET  ?wsdl / ?WSDL        the contract's WSDL, addresses = the URL called
     GET  ?disco               the DISCO document
     GET  (anything else)      a help page
     POST (also to ?wsdl, R2)  a SOAP 1.1 or 1.2 message, told apart by its envelope
 
-A POST goes: Content-Type check (415) -> body read (413) -> hardened parse (`envelope`, 400
-or fault) -> operation by body element (`routing`) -> Spyne reads the wrapper into the
-contract's model (`protocol`) -> merchant access: may the caller's address act for the
-request's `EntityCode`? (`access`; 403 with IIS's text if not) -> the contract method
-translates and delegates (`operations`) -> Spyne writes the result into an
-`<opResponse xmlns="…">` element -> ASMX envelope of the caller's version (`versions`).
-Every Spyne Application is built once, here, at start-up.
+A POST goes: Content-Type check (415) -> body read (413, the service's limit) -> hardened
+parse (`envelope`, 400 or fault) -> operation by body element (`routing`) -> Spyne reads the
+wrapper into the contract's model (`protocol`) -> the service's `invoke` (for the payment
+services: the merchant access check, then the contract method) -> Spyne writes the result
+into an `<opResponse xmlns="…">` element -> ASMX envelope of the caller's version
+(`versions`). Every Spyne Application is built once, here, at start-up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -28,15 +26,12 @@ from spyne import Application
 
 from gateway.settings import Settings
 from gateway.soap import faults, versions
-from gateway.soap.access import AccessPort, authorize
-from gateway.soap.contracts import CONTRACTS, Contract
 from gateway.soap.documents import ServiceDocuments, request_url
 from gateway.soap.envelope import parse_envelope
 from gateway.soap.faults import HttpRefusal, SoapFault
-from gateway.soap.ns import ECOLLECT
-from gateway.soap.operations import Call, PaymentsPort
 from gateway.soap.protocol import AsmxXml, UnreadableValue
-from gateway.soap.routing import Endpoint, resolve, route_operation
+from gateway.soap.routing import route_operation
+from gateway.soap.service import AsmxService, Contract, Method, Route
 from gateway.web.client import client_origin
 
 __all__ = ["AsmxApp"]
@@ -46,8 +41,6 @@ log = structlog.get_logger()
 StartResponse = Callable[..., Any]
 Response = tuple[str, list[tuple[str, str]], bytes]
 
-#: The request member that names the entity a call acts for (every eCollect operation has it).
-_ENTITY_MEMBER = "EntityCode"
 _SOAP_MEDIA_TYPES = frozenset({"text/xml", "application/soap+xml"})
 _STATUS = {
     200: "200 OK",
@@ -61,67 +54,68 @@ _STATUS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Method:
-    """One operation, ready to run: what Spyne's descriptor says, looked up once."""
-
-    name: str
-    function: Callable[..., Any]
-    in_message: type
-    result_type: type
-    result_name: str
-    #: `<opResponse xmlns="…">` and its end tag: the wrapper, with the service namespace as
-    #: the default namespace, children unprefixed (O1), as ASMX writes it.
-    response_open: str
-    response_close: str
-
-
 class _ServedContract:
     """A contract with its Spyne Application, operation table and GET documents."""
 
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
+        self.namespace = namespace = contract.namespace
         self.app: Application = contract.application()
         self.reader: AsmxXml = self.app.in_protocol
         self.writer: AsmxXml = self.app.out_protocol
-        self.methods: dict[str, _Method] = {}
+        self.methods: dict[str, Method] = {}
         #: body element Clark name -> operation name
         self.operations: dict[str, str] = {}
         for clark, descriptors in self.app.interface.service_method_map.items():
             descriptor = descriptors[0]
             ((result_name, result_type),) = descriptor.out_message._type_info.items()
-            method = _Method(
+            method = Method(
                 name=descriptor.name,
                 function=descriptor.function,
                 in_message=descriptor.in_message,
                 result_type=result_type,
                 result_name=result_name,
-                response_open=f'<{descriptor.out_message.get_type_name()} xmlns="{ECOLLECT}">',
+                response_open=f'<{descriptor.out_message.get_type_name()} xmlns="{namespace}">',
                 response_close=f"</{descriptor.out_message.get_type_name()}>",
             )
             self.methods[method.name] = method
             self.operations[clark] = method.name
             # Compile the read and write plans now rather than on the first call.
             self.reader.prepare_reading(method.in_message)
-            self.writer.prepare_writing(result_type, result_name, ECOLLECT)
-        self.documents = ServiceDocuments(contract.name, contract.wsdl_file, list(self.methods))
+            self.writer.prepare_writing(result_type, result_name, namespace)
+        self.documents = ServiceDocuments(
+            contract.name, contract.wsdl_file, list(self.methods), namespace
+        )
 
 
 class AsmxApp:
-    """WSGI app for the payment web services; mount it where `routing.resolve` matches."""
+    """WSGI app of one SOAP service; mount it where `route` matches a path."""
 
-    def __init__(self, payments: PaymentsPort, settings: Settings, *, access: AccessPort) -> None:
-        self._payments = payments
+    def __init__(self, service: AsmxService, settings: Settings) -> None:
+        self._service = service
         self._settings = settings
-        self._access = access
-        self._served = {key: _ServedContract(contract) for key, contract in CONTRACTS.items()}
+        self._invoke = service.invoke
+        self._served = {key: _ServedContract(c) for key, c in service.contracts.items()}
+
+    @property
+    def name(self) -> str:
+        return self._service.name
+
+    @property
+    def max_request_bytes(self) -> int:
+        """The largest body this service reads; the web shell buffers up to it."""
+        return self._service.max_request_bytes
+
+    def route(self, path: str) -> Route | None:
+        """What `path` names in this service, or None when it is not one of its paths."""
+        return self._service.resolve(path)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
             status, headers, body = self._respond(environ)
         except Exception:
             # A bug in this layer: ASMX's generic words, never the exception or a trace.
-            log.exception("soap.internal_error", path=environ.get("PATH_INFO"))
+            log.exception("soap.internal_error", service=self.name, path=environ.get("PATH_INFO"))
             version = versions.guess(_media_type(environ)[0])
             status, headers, body = _fault_response(version, faults.server_error())
         headers.append(("Content-Length", str(len(body))))
@@ -133,13 +127,13 @@ class AsmxApp:
     # -- dispatch ------------------------------------------------------------------------------
 
     def _respond(self, environ: dict[str, Any]) -> Response:
-        endpoint = resolve(environ.get("PATH_INFO", ""), self._settings)
-        if endpoint is None:
+        route = self.route(environ.get("PATH_INFO", ""))
+        if route is None:
             return 404, [], b""
-        served = self._served[endpoint.contract]
+        served = self._served[route.contract]
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "POST":
-            return self._post(environ, endpoint, served)
+            return self._post(environ, route, served)
         if method in ("GET", "HEAD"):
             return self._get(environ, served)
         return 405, [("Allow", "GET, HEAD, POST")], b""
@@ -159,9 +153,7 @@ class AsmxApp:
             return 200, [("Content-Type", "text/xml; charset=utf-8")], served.documents.disco(url)
         return 200, [("Content-Type", "text/html; charset=utf-8")], served.documents.help_page(url)
 
-    def _post(
-        self, environ: dict[str, Any], endpoint: Endpoint, served: _ServedContract
-    ) -> Response:
+    def _post(self, environ: dict[str, Any], route: Route, served: _ServedContract) -> Response:
         media_type, params = _media_type(environ)
         version: versions.SoapVersion = versions.guess(media_type)
         try:
@@ -181,7 +173,7 @@ class AsmxApp:
                 served.operations, body.tag if body is not None else None, action, version
             )
             assert body is not None  # route_operation refuses an empty Body
-            payload = self._invoke(served, served.methods[name], body, endpoint, environ)
+            payload = self._run(served, served.methods[name], body, route, environ)
         except HttpRefusal as refusal:
             log.info("soap.refused", status=refusal.status, reason=refusal.reason)
             return refusal.status, refusal.headers, refusal.body
@@ -192,12 +184,12 @@ class AsmxApp:
             return _fault_response(version, fault)
         return 200, [("Content-Type", version.content_type)], version.envelope(payload)
 
-    def _invoke(
+    def _run(
         self,
         served: _ServedContract,
-        method: _Method,
+        method: Method,
         body: etree._Element,
-        endpoint: Endpoint,
+        route: Route,
         environ: dict[str, Any],
     ) -> bytes:
         try:
@@ -209,21 +201,18 @@ class AsmxApp:
         request = getattr(message, "request", None) if message is not None else None
         if request is None:
             raise faults.unreadable(
-                f"<{method.name} xmlns='{ECOLLECT}'> carries no <request> element."
+                f"<{method.name} xmlns='{served.namespace}'> carries no <request> element."
             )
-        # Before anything is read or written for the entity: a caller outside its networks
-        # gets IIS's 403. A database failure here propagates (soap:Server), never lets it pass.
-        authorize(self._access, getattr(request, _ENTITY_MEMBER, None), environ)
-        result = method.function(Call(self._payments, endpoint, method.name), request)
+        result = self._invoke(method, request, route, environ)
         parts = [method.response_open]
         served.writer.to_parent(
-            None, method.result_type, result, parts, ECOLLECT, method.result_name
+            None, method.result_type, result, parts, served.namespace, method.result_name
         )
         parts.append(method.response_close)
         return "".join(parts).encode("utf-8")
 
     def _read_body(self, environ: dict[str, Any]) -> bytes:
-        limit = self._settings.max_request_bytes
+        limit = self._service.max_request_bytes
         stream = environ.get("wsgi.input")
         length_header = environ.get("CONTENT_LENGTH") or ""
         if length_header.strip():

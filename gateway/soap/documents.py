@@ -20,12 +20,11 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import quoteattr
 
-from gateway.soap.ns import ECOLLECT
-
 __all__ = ["ServiceDocuments", "request_url", "wsdl_files"]
 
+_CHECKOUT = Path(__file__).resolve().parents[2]
 #: The top-level `wsdl/` folder of a source checkout.
-_SOURCE_WSDL = Path(__file__).resolve().parents[2] / "wsdl"
+_SOURCE_WSDL = _CHECKOUT / "wsdl"
 #: What `wsdl/*.wsdl` hold in place of both `location` attribute values.
 PLACEHOLDER = b"${SERVICE_URL}"
 
@@ -37,8 +36,11 @@ _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 def wsdl_files() -> Traversable:
     """Where the served WSDLs are: the package `gateway.wsdl` of an installed gateway (a wheel,
-    or an editable install, which maps it to the checkout's `wsdl/`); a source checkout used
-    without installing it (its folder on sys.path) has no such package, only the folder."""
+    or an editable install, which maps it to the checkout's `wsdl/`); a source checkout whose
+    `gateway` is the one running (its folder on sys.path) reads its own `wsdl/` folder, also
+    when another checkout is the one installed in the environment (a git worktree)."""
+    if (_CHECKOUT / "pyproject.toml").is_file() and _SOURCE_WSDL.is_dir():
+        return _SOURCE_WSDL
     try:
         return files("gateway.wsdl")
     except ModuleNotFoundError:
@@ -78,15 +80,20 @@ def request_url(
 
 
 class ServiceDocuments:
-    """The GET documents of one contract, prepared once; the URL is filled in per request."""
+    """The GET documents of one contract, prepared once; the URL is filled in per request.
 
-    def __init__(self, service_name: str, wsdl_file: str, operations: Sequence[str]) -> None:
+    `namespace` is the contract's target namespace (the DISCO bindings are in it)."""
+
+    def __init__(
+        self, service_name: str, wsdl_file: str, operations: Sequence[str], namespace: str
+    ) -> None:
         template = wsdl_files().joinpath(wsdl_file).read_bytes()
         self._wsdl_parts = template.split(PLACEHOLDER)
         if len(self._wsdl_parts) != 3:
             raise ValueError(f"{wsdl_file}: expected 2 address placeholders {PLACEHOLDER!r}")
         self._service_name = service_name
         self._operations = tuple(operations)
+        self._namespace = namespace
 
     def wsdl(self, url: str) -> bytes:
         # The placeholder sits inside a double-quoted attribute: escape for that context.
@@ -97,7 +104,7 @@ class ServiceDocuments:
         """The DISCO document ASMX answers `?disco` with (Mono's disco and svcutil use it)."""
         u = quoteattr(url)
         wsdl_ref = quoteattr(url + "?wsdl")
-        name = self._service_name
+        name, namespace = self._service_name, self._namespace
         return (
             '<?xml version="1.0" encoding="utf-8"?>\r\n'
             '<discovery xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
@@ -105,9 +112,9 @@ class ServiceDocuments:
             'xmlns="http://schemas.xmlsoap.org/disco/">\r\n'
             f"  <contractRef ref={wsdl_ref} docRef={u} "
             'xmlns="http://schemas.xmlsoap.org/disco/scl/" />\r\n'
-            f'  <soap address={u} xmlns:q1="{ECOLLECT}" binding="q1:{name}Soap" '
+            f'  <soap address={u} xmlns:q1="{namespace}" binding="q1:{name}Soap" '
             'xmlns="http://schemas.xmlsoap.org/disco/soap/" />\r\n'
-            f'  <soap address={u} xmlns:q2="{ECOLLECT}" binding="q2:{name}Soap12" '
+            f'  <soap address={u} xmlns:q2="{namespace}" binding="q2:{name}Soap12" '
             'xmlns="http://schemas.xmlsoap.org/disco/soap/" />\r\n'
             "</discovery>"
         ).encode()

@@ -28,12 +28,13 @@ from typing import Any
 
 from lxml import etree
 from spyne.model import Array, ComplexModelBase, ModelBase, Unicode
-from spyne.model.primitive import Date, DateTime, Decimal, Integer
+from spyne.model.binary import ByteArray
+from spyne.model.primitive import Boolean, Date, DateTime, Decimal, Integer
 from spyne.protocol.xml import XmlDocument
 
 from gateway.soap import ns, wire
 
-__all__ = ["AsmxXml", "UnreadableValue"]
+__all__ = ["AsmxXml", "Instant", "UnreadableValue"]
 
 Reader = Callable[[etree._Element], Any]
 #: Appends the XML text of one element to a list of strings.
@@ -47,6 +48,13 @@ class UnreadableValue(ValueError):
         super().__init__(f"{member}: {error}")
         self.member = member
         self.error = error
+
+
+class Instant(DateTime):
+    """xs:dateTime read and written as an instant with its offset (the helpdesk's dates):
+    `2026-12-02T09:30:00-05:00` out; in, an offset-less value is Bogotá wall time."""
+
+    __type_name__ = "dateTime"
 
 
 def _is_nil(element: etree._Element) -> bool:
@@ -71,6 +79,18 @@ class AsmxXml(XmlDocument):
         self._to_unicode_handlers[Integer] = lambda cls, value, *a, **k: wire.int_to_wire(value)
         self._to_unicode_handlers[Date] = lambda cls, value, *a, **k: wire.date_to_wire(value)
         self._to_unicode_handlers[DateTime] = lambda cls, value, *a, **k: wire.datetime_to_wire(
+            value
+        )
+        self._to_unicode_handlers[Instant] = lambda cls, value, *a, **k: wire.instant_to_wire(value)
+        self._from_unicode_handlers[Instant] = lambda cls, text, *a, **k: wire.instant_from_wire(
+            text
+        )
+        self._from_unicode_handlers[Boolean] = lambda cls, text, *a, **k: wire.bool_from_wire(text)
+        self._to_unicode_handlers[Boolean] = lambda cls, value, *a, **k: wire.bool_to_wire(value)
+        self._from_unicode_handlers[ByteArray] = lambda cls, text, *a, **k: wire.base64_from_wire(
+            text
+        )
+        self._to_unicode_handlers[ByteArray] = lambda cls, value, *a, **k: wire.base64_to_wire(
             value
         )
         # Compiled once per model class (per element name and namespace, for writing); the

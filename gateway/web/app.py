@@ -1,6 +1,8 @@
 """The WSGI shell that mounts every face of the gateway (Werkzeug).
 
     /<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx   the eCollect SOAP services
+    /helpdesk/webservice/MesaDeAyuda.asmx                  the helpdesk SOAP service (when
+                                                           the container has a helpdesk)
     /<prefix>/secure/services.aspx?WsPm=<token>            the payer's pages (eCollectUrl)
     /sandbox/...                                           sandbox bank page and QA control
     /helpdesk/registro?token=…                             helpdesk: complete the sign-up
@@ -40,10 +42,11 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from gateway.bootstrap import Container, build
+from gateway.helpdesk.soap.endpoint import helpdesk_service
 from gateway.logs import configure_logging
 from gateway.settings import Settings
 from gateway.soap.asmx import AsmxApp
-from gateway.soap.routing import resolve
+from gateway.soap.ecollect import ecollect_service
 from gateway.web import helpdesk_pages, pages, sandbox
 from gateway.web.client import ENVIRON_KEY, ClientResolver
 
@@ -68,7 +71,15 @@ class GatewayApp:
     def __init__(self, container: Container) -> None:
         self.container = container
         self.settings = container.settings
-        self.soap = AsmxApp(container.payments, container.settings, access=container.access)
+        settings = container.settings
+        #: The SOAP services on the ASMX shell, each answering its own paths.
+        self.soap_services = [
+            AsmxApp(ecollect_service(container.payments, settings, container.access), settings)
+        ]
+        if container.helpdesk is not None:  # without one, its path is 404 like any unknown one
+            self.soap_services.append(
+                AsmxApp(helpdesk_service(container.helpdesk, settings), settings)
+            )
         self.clients = ClientResolver(container.settings.trusted_proxies)
         rules = [
             Rule("/healthz", endpoint="health", methods=["GET", "HEAD"]),
@@ -114,19 +125,27 @@ class GatewayApp:
 
     def _handle(self, environ: WSGIEnviron, start: StartResponse) -> Iterable[bytes]:
         try:
-            too_large = self._buffer_body(environ)
+            soap = self._soap_service(environ.get("PATH_INFO", ""))
+            limit = soap.max_request_bytes if soap else self.settings.max_request_bytes
+            too_large = self._buffer_body(environ, limit)
             if too_large is not None:
                 return too_large(environ, start)
-            if resolve(environ.get("PATH_INFO", ""), self.settings) is not None:
-                return self.soap(environ, start)
+            if soap is not None:
+                return soap(environ, start)
             return self._dispatch(Request(environ))(environ, start)
         except Exception:
             log.exception("request.failed", path=environ.get("PATH_INFO"))
             return Response("Internal Server Error", 500, mimetype="text/plain")(environ, start)
 
-    def _buffer_body(self, environ: WSGIEnviron) -> Response | None:
-        """Read the body once, at most max_request_bytes; larger ones are refused unread."""
-        limit = self.settings.max_request_bytes
+    def _soap_service(self, path: str) -> AsmxApp | None:
+        for service in self.soap_services:
+            if service.route(path) is not None:
+                return service
+        return None
+
+    def _buffer_body(self, environ: WSGIEnviron, limit: int) -> Response | None:
+        """Read the body once, at most `limit` bytes (the SOAP service's own limit on its
+        paths, max_request_bytes elsewhere); larger ones are refused unread."""
         length = environ.get("CONTENT_LENGTH") or ""
         if length.strip().isdigit() and int(length) > limit:
             return Response("Request Entity Too Large", 413, mimetype="text/plain")

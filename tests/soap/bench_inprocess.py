@@ -30,6 +30,7 @@ from lxml import etree
 from gateway.domain.errors import ReturnCode
 from gateway.settings import Settings
 from gateway.soap.asmx import AsmxApp
+from gateway.soap.ecollect import ecollect_service
 from gateway.usecases.commands import BankList, CreateResult, Retry, TransactionInfo
 from tests.soap.support import WCF, create_fields, envelope, info_fields, seeded_app
 
@@ -153,7 +154,9 @@ def main() -> None:
         ticket = etree.fromstring(create()).findtext(".//{*}TicketId")
         get_body = envelope("getTransactionInformation", info_fields(ticket), WCF)
         get = caller(gateway, get_body, "getTransactionInformation")
-        soap_only = AsmxApp(CannedPayments(), Settings(), access=gateway.container.access)
+        soap_only = AsmxApp(
+            ecollect_service(CannedPayments(), Settings(), gateway.container.access), Settings()
+        )
         stock = stock_spyne()
 
         rows = [

@@ -120,13 +120,15 @@ STRONG_SOAP = Style(
 Fields = list[tuple[str, Any]]
 
 
-def envelope(operation: str, fields: Fields, style: Style = Style()) -> bytes:
+def envelope(operation: str, fields: Fields, style: Style = Style(), namespace: str = NS) -> bytes:
     """`<operation><request>fields</request></operation>` in an envelope of `style`.
 
     A field value is text, None (an empty element) or a list of fields (a nested element).
+    `namespace`: the service's (eCollect's unless told).
     """
     p = f"{style.payload_prefix}:" if style.payload_prefix else ""
-    decl = f' xmlns:{style.payload_prefix}="{NS}"' if style.payload_prefix else f' xmlns="{NS}"'
+    ns = namespace
+    decl = f' xmlns:{style.payload_prefix}="{ns}"' if style.payload_prefix else f' xmlns="{ns}"'
     e = style.envelope_prefix
     header = f"<{e}:Header/>" if style.empty_header else ""
     return (

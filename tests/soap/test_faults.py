@@ -14,6 +14,7 @@ from werkzeug.test import Client
 from gateway.settings import Settings
 from gateway.soap import operations
 from gateway.soap.asmx import AsmxApp
+from gateway.soap.ecollect import ecollect_service
 from tests.soap.support import (
     NS,
     SOAP11,
@@ -258,9 +259,10 @@ def test_the_endpoint_guards_its_own_body_limit_and_paths(app):
     # Mounted without the web shell (which refuses large bodies first), the endpoint still does.
     endpoint = Client(
         AsmxApp(
-            app.container.payments,
-            Settings(max_request_bytes=100),
-            access=app.container.access,
+            ecollect_service(
+                app.container.payments, Settings(max_request_bytes=100), app.container.access
+            ),
+            Settings(),
         )
     )
     big = envelope("createTransactionPayment", create_fields(), WCF)

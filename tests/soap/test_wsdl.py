@@ -9,16 +9,13 @@ and the two `location` values blanked.
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from lxml import etree
-from spyne.model import Array, ComplexModelBase, Unicode
-from spyne.model.primitive import Date, DateTime, Decimal, Integer32, UnsignedInteger
 
 from gateway.soap.contracts import CONTRACTS
 from gateway.soap.documents import PLACEHOLDER
-from tests.soap.support import HOST, NS, REFERENCE_WSDL, REPO_WSDL, c14n
+from tests.soap.support import HOST, REFERENCE_WSDL, REPO_WSDL, c14n
+from tests.soap.wsdl_models import assert_models_match_wsdl
 
 S = "http://www.w3.org/2001/XMLSchema"
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
@@ -164,85 +161,6 @@ def test_a_bare_get_is_a_help_page(client, query):
 # -- the Spyne models agree with the WSDL ------------------------------------------------------
 
 
-_KINDS = [
-    (UnsignedInteger, "s:nonNegativeInteger"),
-    (Integer32, "s:int"),
-    (Decimal, "s:decimal"),
-    (Date, "s:date"),  # before DateTime: Spyne's Date is a DateTime
-    (DateTime, "s:dateTime"),
-    (Unicode, "s:string"),
-]
-
-
-def _declared_type(member: type) -> str:
-    if issubclass(member, ComplexModelBase):
-        return f"tns:{member.get_type_name()}"
-    for kind, name in _KINDS:
-        if issubclass(member, kind):
-            return name
-    raise AssertionError(member)
-
-
-def _occurs(value: float) -> str:
-    return "unbounded" if math.isinf(value) else str(int(value))
-
-
-def _model_sequence(cls: type) -> list[tuple[str, str, str, str, bool]]:
-    return [
-        (
-            name,
-            _declared_type(member),
-            _occurs(member.Attributes.min_occurs),
-            _occurs(member.Attributes.max_occurs),
-            bool(member.Attributes.nillable) and issubclass(cls, Array),
-        )
-        for name, member in cls._type_info.items()
-    ]
-
-
-def _wsdl_sequence(complex_type: etree._Element) -> list[tuple[str, str, str, str, bool]]:
-    return [
-        (
-            el.get("name"),
-            el.get("type"),
-            el.get("minOccurs"),
-            el.get("maxOccurs"),
-            el.get("nillable") == "true",
-        )
-        for el in complex_type.iter(f"{{{S}}}element")
-    ]
-
-
-def _reachable(cls: type, found: dict[str, type]) -> None:
-    for member in cls._type_info.values():
-        if issubclass(member, ComplexModelBase):
-            found.setdefault(member.get_type_name(), member)
-            _reachable(member, found)
-
-
 @pytest.mark.parametrize("contract", list(CONTRACTS))
 def test_spyne_models_have_the_wsdl_elements_order_and_occurrences(contract):
-    schema = etree.parse(str(REPO_WSDL / CONTRACTS[contract].wsdl_file)).find(
-        f"{{{WSDL}}}types/{{{S}}}schema"
-    )
-    named = {ct.get("name"): ct for ct in schema.findall(f"{{{S}}}complexType")}
-    wrappers = {
-        el.get("name"): el.find(f"{{{S}}}complexType") for el in schema.findall(f"{{{S}}}element")
-    }
-    app = CONTRACTS[contract].application()
-    models: dict[str, type] = {}
-    operations = []
-    for clark, (descriptor,) in app.interface.service_method_map.items():
-        assert clark == f"{{{NS}}}{descriptor.name}"
-        operations.append(descriptor.name)
-        for message in (descriptor.in_message, descriptor.out_message):
-            assert _model_sequence(message) == _wsdl_sequence(wrappers[message.get_type_name()])
-            _reachable(message, models)
-    assert set(wrappers) == {f"{op}{suffix}" for op in operations for suffix in ("", "Response")}
-    assert set(models) == set(named)
-    for name, model in models.items():
-        assert _model_sequence(model) == _wsdl_sequence(named[name]), name
-    port_type = etree.parse(str(REPO_WSDL / CONTRACTS[contract].wsdl_file)).find(
-        f"{{{WSDL}}}portType"
-    )
-    assert operations == [op.get("name") for op in port_type]
+    assert_models_match_wsdl(CONTRACTS[contract])

@@ -12,55 +12,40 @@ whose methods translate and delegate (`gateway.soap.operations`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from spyne import Application, ServiceBase
-from spyne.util.appreg import unregister_application
-
 from gateway.soap.contracts import v2, v3_a, v3_b, v4
 from gateway.soap.ns import ECOLLECT
-from gateway.soap.protocol import AsmxXml
+from gateway.soap.service import Contract
 
 __all__ = ["CONTRACTS", "Contract"]
 
 
-@dataclass(frozen=True)
-class Contract:
-    #: "v2", "v3_a", "v3_b" or "v4" (`routing.Endpoint.contract`).
-    key: str
-    #: wsdl:service name; portType and bindings are `<name>Soap` and `<name>Soap12`.
-    name: str
-    #: The served WSDL, a file of the `wsdl/` folder (installed as the package `gateway.wsdl`).
-    wsdl_file: str
-    service: type[ServiceBase]
-
-    def application(self) -> Application:
-        """A Spyne Application for this contract (built once per gateway, at start-up)."""
-        app = Application(
-            [self.service],
-            tns=ECOLLECT,
-            name=self.name,
-            in_protocol=AsmxXml(),
-            out_protocol=AsmxXml(),
-        )
-        # Spyne keeps every Application in a process-wide registry keyed by (tns, name) for
-        # its NullServer helpers, which the gateway does not use; v3 A and v3 B share a name,
-        # and each gateway instance (tests build many) would pin its apps there forever.
-        unregister_application(app)
-        return app
-
-
 CONTRACTS: dict[str, Contract] = {
     "v2": Contract(
-        "v2", "eCollectWebservicesv2", "eCollectWebservicesv2.wsdl", v2.EcollectWebservicesV2
+        "v2",
+        "eCollectWebservicesv2",
+        "eCollectWebservicesv2.wsdl",
+        v2.EcollectWebservicesV2,
+        ECOLLECT,
     ),
     "v3_a": Contract(
-        "v3_a", "eCollectWebservicesv3", "eCollectWebservicesv3.A.wsdl", v3_a.EcollectWebservicesV3A
+        "v3_a",
+        "eCollectWebservicesv3",
+        "eCollectWebservicesv3.A.wsdl",
+        v3_a.EcollectWebservicesV3A,
+        ECOLLECT,
     ),
     "v3_b": Contract(
-        "v3_b", "eCollectWebservicesv3", "eCollectWebservicesv3.B.wsdl", v3_b.EcollectWebservicesV3B
+        "v3_b",
+        "eCollectWebservicesv3",
+        "eCollectWebservicesv3.B.wsdl",
+        v3_b.EcollectWebservicesV3B,
+        ECOLLECT,
     ),
     "v4": Contract(
-        "v4", "eCollectWebservicesv4", "eCollectWebservicesv4.wsdl", v4.EcollectWebservicesV4
+        "v4",
+        "eCollectWebservicesv4",
+        "eCollectWebservicesv4.wsdl",
+        v4.EcollectWebservicesV4,
+        ECOLLECT,
     ),
 }

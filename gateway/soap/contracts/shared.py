@@ -5,43 +5,34 @@ are `minOccurs=0 maxOccurs=1`, not nillable; value types (decimal, date, dateTim
 `minOccurs=1`; lists are either unwrapped repeated elements or a wrapped `ArrayOf…` whose items
 are nillable. The defaults on value types are what a response writes when the use case left
 the value unset (O3); reading never applies them (an absent TransValue arrives as None, R11).
+`String`, `Int`, `repeated` and `optional` are the shell's (`gateway.soap.members`), re-exported.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal as D
 
-from spyne import Array, ComplexModel, Date, DateTime, Decimal, Integer32, Unicode, UnsignedInteger
+from spyne import Array, ComplexModel, Date, DateTime, Decimal, Unicode, UnsignedInteger
 
+from gateway.soap.members import Int as Int
+from gateway.soap.members import String as String
+from gateway.soap.members import optional as optional
+from gateway.soap.members import repeated as repeated
 from gateway.soap.ns import ECOLLECT
 from gateway.soap.wire import MIN_DATE, MIN_DATETIME
 
 # -- member kinds ------------------------------------------------------------------------------
 
-#: xs:string, minOccurs=0 maxOccurs=1
-String = Unicode(min_occurs=0, max_occurs=1, nillable=False)
 #: xs:string, minOccurs=0 maxOccurs=unbounded, unwrapped (ReferenceArray)
 Strings = Unicode(min_occurs=0, max_occurs="unbounded", nillable=False)
 #: xs:decimal, minOccurs=1; 0 when unset
 Money = Decimal(min_occurs=1, max_occurs=1, nillable=False, default=D(0))
-#: xs:int, minOccurs=1; 0 when unset
-Int = Integer32(min_occurs=1, max_occurs=1, nillable=False, default=0)
 #: xs:date, minOccurs=1; 0001-01-01 when unset (v2, v3 A)
 BankDate = Date(min_occurs=1, max_occurs=1, nillable=False, default=MIN_DATE)
 #: xs:dateTime, minOccurs=1; 0001-01-01T00:00:00 when unset (v3 B, v4)
 BankDateTime = DateTime(min_occurs=1, max_occurs=1, nillable=False, default=MIN_DATETIME)
 #: xs:nonNegativeInteger, minOccurs=0
 Count = UnsignedInteger(min_occurs=0, max_occurs=1, nillable=False)
-
-
-def repeated(cls: type[ComplexModel]) -> type[ComplexModel]:
-    """A complex member as unwrapped repeated elements (minOccurs=0 maxOccurs=unbounded)."""
-    return cls.customize(min_occurs=0, max_occurs="unbounded", nillable=False)
-
-
-def optional(cls: type[ComplexModel]) -> type[ComplexModel]:
-    """A complex member, minOccurs=0 maxOccurs=1."""
-    return cls.customize(min_occurs=0, max_occurs=1, nillable=False)
 
 
 # -- types shared by every variant -------------------------------------------------------------
