@@ -190,6 +190,38 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
 
 
+def _helpdesk_agent(args: argparse.Namespace, settings: Settings) -> int:
+    """`helpdesk agent add`: the agent, and a single-use link (also mailed) to set a password."""
+    from datetime import UTC, datetime
+
+    from gateway.helpdesk.accounts import add_agent
+    from gateway.helpdesk.codes import Refusal
+    from gateway.helpdesk.commands import Role
+    from gateway.store.db import make_engine
+    from gateway.store.uow import unit_of_work_factory
+
+    engine = make_engine(settings.database_url)
+    try:
+        with unit_of_work_factory(engine)() as uow:
+            link = add_agent(
+                uow,
+                email=args.email,
+                role=Role(args.role),
+                full_name=args.name,
+                now=datetime.now(UTC),
+                settings=settings,
+            )
+            uow.commit()
+    except Refusal as refusal:
+        print(f"helpdesk agent add: {refusal.description}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"agent {args.email.strip().lower()} ({args.role}): choose the password at {link}")
+    print(f"(single use, valid {settings.helpdesk_link_hours} h; also queued as an e-mail)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ecollect-gateway")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -209,7 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     seed = commands.add_parser("seed", help="load data")
     seed_commands = seed.add_subparsers(dest="seed_command", required=True)
-    seed_commands.add_parser("demo", help="entity 10001, services 1001/1002, sandbox banks")
+    seed_commands.add_parser(
+        "demo", help="entity 10001, services 1001/1002, sandbox banks, helpdesk demo accounts"
+    )
 
     config = commands.add_parser("config", help="entities, services, institutions as YAML")
     config_commands = config.add_subparsers(dest="config_command", required=True)
@@ -239,6 +273,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="with --once: run as of this instant (offset required), for QA",
     )
 
+    helpdesk = commands.add_parser("helpdesk", help="the helpdesk's people")
+    helpdesk_commands = helpdesk.add_subparsers(dest="helpdesk_command", required=True)
+    agent = helpdesk_commands.add_parser("agent", help="agents of the helpdesk")
+    agent_commands = agent.add_subparsers(dest="agent_command", required=True)
+    add_agent = agent_commands.add_parser(
+        "add", help="create or update an agent; prints a link to choose the password"
+    )
+    add_agent.add_argument("email")
+    add_agent.add_argument(
+        "--role", required=True, choices=["SUPPORT_ANALYST", "BACK_OFFICE", "ADMIN"]
+    )
+    add_agent.add_argument("--name", required=True, help="full name")
+
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "serve":
@@ -250,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _jobs(args, settings)
     if args.command == "config":
         return _config(args, settings)
+    if args.command == "helpdesk":
+        return _helpdesk_agent(args, settings)
     if args.command == "db":
         from gateway.store.db import init_db, postgresql_ddl
 
@@ -259,10 +308,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         init_db(settings)
         print(f"database ready: {_shown(settings.database_url)}")
         return 0
-    from gateway.seed import seed_demo
+    from gateway.seed import DEMO_PASSWORD, seed_demo
 
-    seed_demo(settings)
+    accounts = seed_demo(settings)
     print("demo data loaded: entity 10001, services 1001 (open value) and 1002 (fixed 50000 COP)")
+    if not accounts:
+        print("helpdesk demo accounts: none (sandbox mode is off: GATEWAY_SANDBOX)")
+        return 0
+    print(f"helpdesk demo accounts (password {DEMO_PASSWORD}):")
+    for account in accounts:
+        print(f"  {account.email:<22} {account.role.value:<16} {account.full_name}")
     return 0
 
 

@@ -1,14 +1,29 @@
-"""Queries of the helpdesk's people, companies, tokens, sessions and login failures."""
+"""Queries of the helpdesk's people, companies, tokens, sessions and login failures.
+
+Uniqueness is the database's: a person or a company is inserted "if absent" (ON CONFLICT DO
+NOTHING on the unique key) and then read, so two callers racing to create the same one both
+end up with the one row. A link is consumed by one conditional UPDATE, so of two callers with
+the same token exactly one gets its address back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from gateway.helpdesk.commands import Role, Viewer
-from gateway.store.helpdesk_tables import PersonRow, SessionRow
+from gateway.store.helpdesk_tables import (
+    CompanyRow,
+    LoginFailureRow,
+    PersonRow,
+    SessionRow,
+    TokenRow,
+)
 
 
 class PeopleRepository:
@@ -43,6 +58,150 @@ class PeopleRepository:
             )
         )
         self.session.flush()
+
+    # -- people and companies ---------------------------------------------------------------
+
+    def person_by_email(self, email: str, *, lock: bool = False) -> PersonRow | None:
+        """`lock`: SELECT ... FOR UPDATE, so what follows on this person waits for any other
+        unit of work doing the same (logins of one address take turns)."""
+        query = select(PersonRow).where(PersonRow.email == email)
+        if lock:
+            query = query.with_for_update()
+        return self.session.execute(query).scalar_one_or_none()
+
+    def add_person_if_absent(self, *, email: str, role: str, full_name: str, now: datetime) -> bool:
+        """Insert a person without a password unless the address has one; True if inserted."""
+        return _insert_if_absent(
+            self.session,
+            PersonRow,
+            {
+                "email": email,
+                "role": role,
+                "full_name": full_name,
+                "active": True,
+                "created_at": now,
+            },
+            ["email"],
+        )
+
+    def company_id(self, tax_id_type: str, tax_id: str) -> int | None:
+        return self.session.execute(
+            select(CompanyRow.id).where(
+                CompanyRow.tax_id_type == tax_id_type, CompanyRow.tax_id == tax_id
+            )
+        ).scalar_one_or_none()
+
+    def ensure_company(self, tax_id_type: str, tax_id: str, name: str, now: datetime) -> int:
+        """The company of this tax id, created with `name` if there is none (an existing one
+        keeps its name)."""
+        _insert_if_absent(
+            self.session,
+            CompanyRow,
+            {"tax_id_type": tax_id_type, "tax_id": tax_id, "name": name, "created_at": now},
+            ["tax_id_type", "tax_id"],
+        )
+        found = self.company_id(tax_id_type, tax_id)
+        assert found is not None, "inserted or found by the unique key"
+        return found
+
+    # -- single-use links -------------------------------------------------------------------
+
+    def issue_link(
+        self, *, token_hash: str, purpose: str, email: str, now: datetime, expires_at: datetime
+    ) -> None:
+        """A new link, revoking every open one of the same address and purpose first."""
+        self.revoke_links(email, purpose, now)
+        self.session.add(
+            TokenRow(
+                token_hash=token_hash,
+                purpose=purpose,
+                email=email,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+        self.session.flush()
+
+    def revoke_links(self, email: str, purpose: str, now: datetime) -> int:
+        result = self.session.execute(
+            update(TokenRow)
+            .where(
+                TokenRow.email == email,
+                TokenRow.purpose == purpose,
+                TokenRow.used_at.is_(None),
+                TokenRow.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        return int(result.rowcount or 0)
+
+    def consume_link(self, token_hash: str, purpose: str, now: datetime) -> str | None:
+        """The address of a link that was unused, not revoked and not expired, marked used now;
+        None otherwise. One conditional UPDATE: concurrent callers cannot both get it."""
+        return self.session.execute(
+            update(TokenRow)
+            .where(
+                TokenRow.token_hash == token_hash,
+                TokenRow.purpose == purpose,
+                TokenRow.used_at.is_(None),
+                TokenRow.revoked_at.is_(None),
+                TokenRow.expires_at > now,
+            )
+            .values(used_at=now)
+            .returning(TokenRow.email)
+        ).scalar_one_or_none()
+
+    # -- login failures and sessions --------------------------------------------------------
+
+    def login_failures_since(self, email: str, since: datetime) -> int:
+        """Failed logins of the address after `since` (the (email, at) index)."""
+        return int(
+            self.session.execute(
+                select(func.count())
+                .select_from(LoginFailureRow)
+                .where(LoginFailureRow.email == email, LoginFailureRow.at > since)
+            ).scalar_one()
+        )
+
+    def record_login_failure(self, email: str, now: datetime, address: str) -> None:
+        self.session.add(LoginFailureRow(email=email, at=now, address=address[:64]))
+        self.session.flush()
+
+    def end_session(self, token_hash: str, now: datetime) -> None:
+        self.session.execute(
+            update(SessionRow)
+            .where(SessionRow.token_hash == token_hash, SessionRow.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+    def end_sessions_of(self, person_id: int, now: datetime) -> int:
+        result = self.session.execute(
+            update(SessionRow)
+            .where(
+                SessionRow.person_id == person_id,
+                SessionRow.revoked_at.is_(None),
+                SessionRow.expires_at > now,
+            )
+            .values(revoked_at=now)
+        )
+        return int(result.rowcount or 0)
+
+
+def _insert_if_absent(
+    session: Session, model: type[Any], values: dict[str, Any], keys: Sequence[str]
+) -> bool:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING; True when a row was inserted. Told by the
+    RETURNING row, not by `rowcount` (-1 on PostgreSQL: SQLAlchemy adds a RETURNING itself)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(model).on_conflict_do_nothing(index_elements=list(keys))
+    elif dialect == "sqlite":
+        statement = sqlite.insert(model).on_conflict_do_nothing(index_elements=list(keys))
+    else:  # pragma: no cover - the gateway runs on SQLite or PostgreSQL
+        statement = insert(model)
+    key = model.__table__.primary_key.columns.values()[0]
+    inserted = session.execute(statement.values(**values).returning(key)).first()
+    return inserted is not None
 
 
 def viewer_of(row: PersonRow) -> Viewer:
