@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.settings import BASE_URL_ENV, DEFAULT_PREFIXES, OPTIONS
+from contract_tests.settings import BASE_URL_ENV, DEFAULT_PREFIXES, HELPDESK_OPTIONS, OPTIONS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -35,10 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="path prefix to test, with its v3 schema unless well known "
         f"(repeatable; default: {' '.join(DEFAULT_PREFIXES)})",
     )
-    for _option, dest, flag, default, help_text in OPTIONS:
-        parser.add_argument(
-            flag, dest=dest, default=default, help=f"{help_text} (default {default})"
-        )
+    for _option, dest, flag, default, help_text in (*OPTIONS, *HELPDESK_OPTIONS):
+        shown = f" (default {default})" if default is not None else ""
+        parser.add_argument(flag, dest=dest, default=default, help=f"{help_text}{shown}")
     return parser
 
 
@@ -51,8 +50,9 @@ def pytest_args(argv: list[str]) -> list[str]:
         args.append(f"--junit-xml={namespace.junit_xml}")
     for prefix in namespace.prefix or []:
         args.append(f"--contract-prefix={prefix}")
-    for option, dest, _flag, _default, _help in OPTIONS:
-        args.append(f"{option}={getattr(namespace, dest)}")
+    for option, dest, _flag, _default, _help in (*OPTIONS, *HELPDESK_OPTIONS):
+        if getattr(namespace, dest) is not None:
+            args.append(f"{option}={getattr(namespace, dest)}")
     return args + passthrough
 
 

@@ -43,11 +43,13 @@ class Reply:
     result: etree._Element | None
     sent: str
     received: str
+    #: The service namespace of the result's children.
+    tns: str = TNS
 
     def _children(self, name: str) -> list[etree._Element]:
         if self.result is None:
             return []
-        return self.result.findall(f"{{{TNS}}}{name}")
+        return self.result.findall(f"{{{self.tns}}}{name}")
 
     def has(self, name: str) -> bool:
         return bool(self._children(name))
@@ -75,8 +77,9 @@ def _pretty(envelope: etree._Element | None) -> str:
     return etree.tostring(envelope, pretty_print=True, encoding="unicode")
 
 
-def order_problems(node: etree._Element, xsd_type: Any, path: str) -> list[str]:
-    """How `node`'s children break the sequence `xsd_type` declares (recursively)."""
+def order_problems(node: etree._Element, xsd_type: Any, path: str, tns: str = TNS) -> list[str]:
+    """How `node`'s children break the sequence `xsd_type` declares (recursively); children
+    belong to the service namespace `tns`."""
     declared = list(getattr(xsd_type, "elements", []) or [])
     if not declared:
         return []
@@ -90,7 +93,7 @@ def order_problems(node: etree._Element, xsd_type: Any, path: str) -> list[str]:
             continue
         qname = etree.QName(child)
         where = f"{path}/{qname.localname}"
-        if qname.namespace != TNS:
+        if qname.namespace != tns:
             problems.append(f"{where}: in namespace {qname.namespace!r}, not the service namespace")
             continue
         if qname.localname not in by_name:
@@ -101,45 +104,46 @@ def order_problems(node: etree._Element, xsd_type: Any, path: str) -> list[str]:
             problems.append(f"{where}: out of order (after {names[position]})")
         position = max(position, index)
         seen.add(qname.localname)
-        problems.extend(order_problems(child, by_name[qname.localname].type, where))
+        problems.extend(order_problems(child, by_name[qname.localname].type, where, tns))
     for name, element in declared:
         if element.min_occurs >= 1 and name not in seen:
             problems.append(f"{path}/{name}: missing (minOccurs=1)")
     return problems
 
 
-class ContractClient:
-    """Calls one endpoint through one of its ports (`soap11` or `soap12`)."""
+class SoapCaller:
+    """Calls one SOAP endpoint through one port of a WSDL (`soap11` or `soap12`), and checks
+    every reply as a generated proxy reads it (the eCollect and the helpdesk suites share it).
+
+    `wsdl` is the contract the suite ships (never the served one: a legacy proxy was generated
+    long ago), `tns` its namespace, `port` the binding's local name, `return_codes` the values
+    a ReturnCode may take, `contract` how reports name the contract.
+    """
 
     def __init__(
-        self, endpoint: Endpoint, base_url: str, soap: str = "soap11", timeout: float = 30
+        self,
+        *,
+        wsdl: str,
+        tns: str,
+        port: str,
+        address: str,
+        return_codes: frozenset[str],
+        contract: str,
+        soap: str = "soap11",
+        timeout: float = 30,
     ) -> None:
         if soap not in SOAP_PORTS:
             raise ValueError(f"soap must be one of {SOAP_PORTS}")
-        self.endpoint = endpoint
         self.soap = soap
-        self.address = endpoint.url(base_url)
+        self.tns = tns
+        self.address = address
+        self.return_codes = return_codes
+        self.contract = contract
         self.history = HistoryPlugin()
         session = requests.Session()
         transport = Transport(session=session, timeout=timeout, operation_timeout=timeout)
-        self.zeep = zeep.Client(
-            str(endpoint.variant.reference_path), transport=transport, plugins=[self.history]
-        )
-        binding = f"{{{TNS}}}{endpoint.variant.port_name(soap)}"
-        self.service = self.zeep.create_service(binding, self.address)
-
-    # ------------------------------------------------------------------ operations
-
-    def create(self, request: Mapping[str, Any]) -> Reply:
-        return self.call("createTransactionPayment", dict(request))
-
-    def get(self, entity_code: str, ticket_id: str) -> Reply:
-        return self.call(
-            "getTransactionInformation", {"EntityCode": entity_code, "TicketId": ticket_id}
-        )
-
-    def bank_list(self, entity_code: str) -> Reply:
-        return self.call("getBankList", {"EntityCode": entity_code})
+        self.zeep = zeep.Client(wsdl, transport=transport, plugins=[self.history])
+        self.service = self.zeep.create_service(f"{{{tns}}}{port}", address)
 
     def call(self, operation: str, request: dict[str, Any]) -> Reply:
         try:
@@ -150,6 +154,7 @@ class ContractClient:
                 f"--- sent:\n{self._sent()}\n--- received:\n{self._received()}"
             ) from exc
         reply = Reply(operation, value, self._result(operation), self._sent(), self._received())
+        reply.tns = self.tns
         self._check(reply)
         return reply
 
@@ -169,31 +174,63 @@ class ContractClient:
             problems.append(
                 f"reply Content-Type {content_type!r} is not {CONTENT_TYPES[self.soap]}"
             )
-        for code in envelope.iter(f"{{{TNS}}}ReturnCode"):
-            if (code.text or "") not in RETURN_CODES:
-                problems.append(f"ReturnCode {code.text!r} is not one of the fourteen SOAP codes")
+        for code in envelope.iter(f"{{{self.tns}}}ReturnCode"):
+            if (code.text or "") not in self.return_codes:
+                problems.append(f"ReturnCode {code.text!r} is not one of the documented codes")
         result_type = self._result_type(reply.operation)
-        problems.extend(order_problems(reply.result, result_type, f"{reply.operation}Result"))
+        problems.extend(
+            order_problems(reply.result, result_type, f"{reply.operation}Result", self.tns)
+        )
         if problems:
             raise ContractViolation(
-                f"{reply.operation} reply breaks the {self.endpoint.variant.key} contract:\n"
+                f"{reply.operation} reply breaks the {self.contract} contract:\n"
                 + "\n".join(problems)
                 + "\n"
                 + reply.describe()
             )
 
     def _result_type(self, operation: str) -> Any:
-        response = self.zeep.get_element(f"{{{TNS}}}{operation}Response")
+        response = self.zeep.get_element(f"{{{self.tns}}}{operation}Response")
         return dict(response.type.elements)[f"{operation}Result"].type
 
     def _result(self, operation: str) -> etree._Element | None:
         envelope = (self.history.last_received or {}).get("envelope")
         if envelope is None:
             return None
-        return next(envelope.iter(f"{{{TNS}}}{operation}Result"), None)
+        return next(envelope.iter(f"{{{self.tns}}}{operation}Result"), None)
 
     def _sent(self) -> str:
         return _pretty((self.history.last_sent or {}).get("envelope"))
 
     def _received(self) -> str:
         return _pretty((self.history.last_received or {}).get("envelope"))
+
+
+class ContractClient(SoapCaller):
+    """Calls one eCollect endpoint through one of its ports (`soap11` or `soap12`)."""
+
+    def __init__(
+        self, endpoint: Endpoint, base_url: str, soap: str = "soap11", timeout: float = 30
+    ) -> None:
+        super().__init__(
+            wsdl=str(endpoint.variant.reference_path),
+            tns=TNS,
+            port=endpoint.variant.port_name(soap),
+            address=endpoint.url(base_url),
+            return_codes=RETURN_CODES,
+            contract=endpoint.variant.key,
+            soap=soap,
+            timeout=timeout,
+        )
+        self.endpoint = endpoint
+
+    def create(self, request: Mapping[str, Any]) -> Reply:
+        return self.call("createTransactionPayment", dict(request))
+
+    def get(self, entity_code: str, ticket_id: str) -> Reply:
+        return self.call(
+            "getTransactionInformation", {"EntityCode": entity_code, "TicketId": ticket_id}
+        )
+
+    def bank_list(self, entity_code: str) -> Reply:
+        return self.call("getBankList", {"EntityCode": entity_code})

@@ -10,16 +10,26 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
 
 from contract_tests.client import ContractClient
 from contract_tests.data import open_payment
+from contract_tests.mailbox import SmtpMailbox
 from contract_tests.sandbox import NoSandbox, Sandbox
-from contract_tests.settings import DEFAULT_PREFIXES, OPTIONS, TargetData, base_url_from
+from contract_tests.settings import (
+    DEFAULT_PREFIXES,
+    HELPDESK_OPTIONS,
+    OPTIONS,
+    TargetData,
+    base_url_from,
+)
 from contract_tests.variants import Endpoint, endpoints, one_endpoint_per_variant, parse_prefix
+
+if TYPE_CHECKING:
+    from contract_tests.server import RunningGateway
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,7 +49,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         + ", ".join(DEFAULT_PREFIXES)
         + ")",
     )
-    for option, dest, _cli, default, help_text in OPTIONS:
+    for option, dest, _cli, default, help_text in (*OPTIONS, *HELPDESK_OPTIONS):
         group.addoption(option, dest=dest, default=default, help=help_text)
 
 
@@ -91,15 +101,43 @@ def target(request: pytest.FixtureRequest) -> TargetData:
 
 
 @pytest.fixture(scope="session")
-def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    given = base_url_from(request.config.getoption("contract_base_url"))
-    if given:
-        yield given
+def local_mailbox(request: pytest.FixtureRequest) -> Iterator[SmtpMailbox | None]:
+    """The SMTP server the throw-away local gateway sends its mail to (None for a given URL)."""
+    if base_url_from(request.config.getoption("contract_base_url")):
+        yield None
+        return
+    mailbox = SmtpMailbox().start()
+    try:
+        yield mailbox
+    finally:
+        mailbox.stop()
+
+
+@pytest.fixture(scope="session")
+def local_gateway(
+    request: pytest.FixtureRequest, local_mailbox: SmtpMailbox | None
+) -> Iterator[RunningGateway | None]:
+    """The throw-away gateway (gunicorn + the jobs loop) when no target URL is given."""
+    if local_mailbox is None:
+        yield None
         return
     from contract_tests.server import running_gateway
 
-    with running_gateway(database_url=os.environ.get("GATEWAY_TEST_DATABASE_URL")) as gateway:
-        yield gateway.base_url
+    with running_gateway(
+        database_url=os.environ.get("GATEWAY_TEST_DATABASE_URL"),
+        extra_env={"GATEWAY_SMTP_URL": local_mailbox.url},
+        jobs_interval=0.5,
+    ) as gateway:
+        yield gateway
+
+
+@pytest.fixture(scope="session")
+def base_url(request: pytest.FixtureRequest) -> str:
+    given = base_url_from(request.config.getoption("contract_base_url"))
+    if given:
+        return given
+    gateway = request.getfixturevalue("local_gateway")
+    return str(gateway.base_url)
 
 
 @pytest.fixture(scope="session")

@@ -129,9 +129,16 @@ class RunningGateway:
     database: TestDatabase
     process: subprocess.Popen[bytes]
     log_path: Path
+    #: The environment it runs with (database, mail, sandbox): what its other commands need.
+    env: dict[str, str] = field(default_factory=dict)
 
     def log_tail(self, lines: int = 60) -> str:
         return _tail(self.log_path, lines)
+
+    def cli(self, *args: str) -> None:
+        """Run `ecollect-gateway <args>` against this gateway's database (e.g. `jobs run
+        --once --now ...`); its output goes to the gateway's log."""
+        _run_cli(list(args), self.env, self.log_path)
 
 
 def _tail(path: Path, lines: int = 60) -> str:
@@ -226,6 +233,18 @@ def _serve(
     raise GatewayStartError(f"`ecollect-gateway serve` {why}:\n{_tail(log_path)}")
 
 
+def _jobs_loop(env: dict[str, str], interval: float, log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("ab") as log:
+        log.write(f"$ ecollect-gateway jobs run --interval {interval}\n".encode())
+        log.flush()
+        return subprocess.Popen(
+            [*gateway_command(), "jobs", "run", "--interval", str(interval)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
 @contextlib.contextmanager
 def running_gateway(
     *,
@@ -233,11 +252,14 @@ def running_gateway(
     workers: int = 2,
     host: str = "127.0.0.1",
     extra_env: Mapping[str, str] | None = None,
+    jobs_interval: float | None = None,
 ) -> Iterator[RunningGateway]:
     """A seeded gateway on a fresh database, served by gunicorn; stopped and dropped on exit.
 
     `database_url`: a PostgreSQL SQLAlchemy URL to make a throw-away schema in; None means a
-    temporary SQLite file.
+    temporary SQLite file. `jobs_interval`: also run the background jobs loop (`jobs run
+    --interval`: expiry, callbacks, the mail outbox, the helpdesk's timed rules), as a
+    deployment does beside `serve`.
     """
     with tempfile.TemporaryDirectory(prefix="ecollect-gateway-") as tmp:
         directory = Path(tmp)
@@ -255,7 +277,13 @@ def running_gateway(
             _run_cli(["seed", "demo"], env, log_path)
             process, base_url = _serve(env, host, workers, log_path)
             try:
-                yield RunningGateway(base_url, database, process, log_path)
+                env["GATEWAY_PUBLIC_URL"] = base_url
+                jobs = _jobs_loop(env, jobs_interval, log_path) if jobs_interval else None
+                try:
+                    yield RunningGateway(base_url, database, process, log_path, env)
+                finally:
+                    if jobs is not None:
+                        _stop(jobs)
             finally:
                 _stop(process)
         finally:

@@ -83,3 +83,67 @@ OPTIONS: tuple[tuple[str, str, str, str, str], ...] = (
 def base_url_from(option: str | None) -> str | None:
     value = option or os.environ.get(BASE_URL_ENV) or ""
     return value.rstrip("/") or None
+
+
+# The helpdesk suite (`contract_tests/helpdesk/`): its endpoint, the accounts it logs in with
+# (the demo seed's by default), and how it reads the target's mail and runs its timed jobs.
+HELPDESK_OPTIONS: tuple[tuple[str, str, str, str | None, str], ...] = (
+    (
+        "--contract-helpdesk-path",
+        "contract_helpdesk_path",
+        "--helpdesk-path",
+        "/helpdesk/webservice/MesaDeAyuda.asmx",
+        "path of the helpdesk service",
+    ),
+    (
+        "--contract-helpdesk-analyst",
+        "contract_helpdesk_analyst",
+        "--helpdesk-analyst",
+        "analista@demo.test",
+        "e-mail of a SUPPORT_ANALYST agent",
+    ),
+    (
+        "--contract-helpdesk-backoffice",
+        "contract_helpdesk_backoffice",
+        "--helpdesk-backoffice",
+        "backoffice@demo.test",
+        "e-mail of a BACK_OFFICE agent",
+    ),
+    (
+        "--contract-helpdesk-customer",
+        "contract_helpdesk_customer",
+        "--helpdesk-customer",
+        "cliente@demo.test",
+        "e-mail of a registered customer (of another company than the suite's own sign-ups)",
+    ),
+    (
+        "--contract-helpdesk-password",
+        "contract_helpdesk_password",
+        "--helpdesk-password",
+        "MesaDemo-2026",
+        "password of those three accounts",
+    ),
+    (
+        "--contract-helpdesk-smtp-listen",
+        "contract_helpdesk_smtp_listen",
+        "--helpdesk-smtp-listen",
+        None,
+        "HOST:PORT to receive the target's mail on (the target's GATEWAY_SMTP_URL must be "
+        "smtp://HOST:PORT?tls=none); default for a local gateway: its own",
+    ),
+    (
+        "--contract-helpdesk-mail-spool",
+        "contract_helpdesk_mail_spool",
+        "--helpdesk-mail-spool",
+        None,
+        "read the target's mail from this spool folder (its GATEWAY_MAIL_SPOOL) instead",
+    ),
+    (
+        "--contract-helpdesk-jobs-command",
+        "contract_helpdesk_jobs_command",
+        "--helpdesk-jobs-command",
+        None,
+        "shell command running the target's timed jobs once as of {now} (ISO 8601), e.g. "
+        "'ecollect-gateway jobs run --once --now {now}'; without it the auto-close checks skip",
+    ),
+)

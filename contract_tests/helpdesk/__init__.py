@@ -1,0 +1,1 @@
+"""The helpdesk (`MesaDeAyuda.asmx`) part of the contract suite."""
