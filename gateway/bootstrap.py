@@ -12,6 +12,7 @@ from gateway.clock import Clock, SystemClock
 from gateway.connectors.ports import Connectors
 from gateway.domain.transactions import Lifetimes
 from gateway.helpdesk.commands import HelpdeskPort
+from gateway.helpdesk.service import Helpdesk
 from gateway.settings import Settings
 from gateway.store.db import make_engine
 from gateway.store.uow import UnitOfWork, unit_of_work_factory
@@ -33,7 +34,8 @@ class Container:
     #: The sandbox bank and QA control: None unless sandbox mode is on.
     sandbox: SandboxBank | None
     access: MerchantAccess
-    #: The helpdesk use cases behind `MesaDeAyuda.asmx`; None: the service is not mounted.
+    #: The helpdesk use cases behind `MesaDeAyuda.asmx` and its pages; None (tests that build
+    #: a Container by hand): the service is not mounted.
     helpdesk: HelpdeskPort | None = None
 
     def close(self) -> None:
@@ -80,6 +82,5 @@ def build(
         checkout=Checkout(uow, clock, settings, methods=methods),
         sandbox=SandboxBank(uow, clock, methods.lifetimes) if settings.sandbox else None,
         access=MerchantAccess(uow),
-        # The facade `gateway.helpdesk.service.Helpdesk(...)` is wired here once it exists.
-        helpdesk=None,
+        helpdesk=Helpdesk(uow, clock, settings),
     )
