@@ -57,7 +57,8 @@ def test_the_support_flow_from_sign_up_to_finalizado(
 
     move(analyst, key, "En curso")  # a state's name is accepted as well as its code
     move(analyst, key, "PENDING_CUSTOMER", "¿Cuál es el número de la transacción?")
-    mailbox.wait_for(customer.email, key, count=2)
+    question = mailbox.wait_for(customer.email, f"[{key}] Necesitamos tu respuesta")
+    assert "¿Cuál es el número de la transacción?" in body_text(question)
     sla = hd.ok("getSlaStatus", SessionToken=customer.token, RequestKey=key)
     resolution = {c.Clock: c for c in listed(sla, "Clocks", "SlaClock")}["RESOLUTION"]
     assert resolution.Paused is True
@@ -84,8 +85,9 @@ def test_the_support_flow_from_sign_up_to_finalizado(
     )
 
     move(analyst, key, "PRE_CLOSURE", "Se reprocesó el pago.")
-    survey_mail = mailbox.wait_for(customer.email, key, count=3)
-    assert "/encuesta" in body_text(survey_mail)
+    survey_mail = mailbox.wait_for(customer.email, f"[{key}] Tu solicitud está en Pre-cierre")
+    assert f"/helpdesk/solicitudes/{key}/encuesta" in body_text(survey_mail)
+    assert "Se reprocesó el pago." in body_text(survey_mail)
     assert view(hd, customer, key).SurveyOpen is True
     # "No" needs a comment (D14).
     hd.refused(
@@ -106,6 +108,9 @@ def test_the_support_flow_from_sign_up_to_finalizado(
         AuthorizeClosing="Si",
     )
     assert closed.State == "FINISHED"
+    mailbox.wait_for(customer.email, f"[{key}] Tu solicitud ha sido finalizada")
+    # One mail per event: created, the question, Pre-cierre, Finalizado.
+    assert len([m for m in mailbox.to(customer.email) if key in str(m["Subject"])]) == 4
     assert states(hd, analyst, key) == set()
     hd.refused(
         "addComment", "FAIL_REQUESTCLOSED", SessionToken=customer.token, RequestKey=key, Body="x"

@@ -115,9 +115,7 @@ def test_attachments_are_kept_with_their_hash_and_served_only_to_who_sees_them(
         ItemCode=view(hd, customer, key).ItemCode,
         Description="ejecutable",
         Phone="3001234567",
-        Fields={
-            "FieldValue": [{"Code": f.Code, "Value": f.Value} for f in _fields(hd, customer, key)]
-        },
+        Fields={"FieldValue": _fields(hd, customer, key)},
         Attachments={
             "NewAttachment": [
                 {"FileName": "x.pdf", "ContentType": "application/pdf", "Content": b"MZ\x90\x00"}
@@ -137,9 +135,12 @@ def _fields(hd, customer, key) -> list[dict[str, str]]:
 
 def test_lists_share_and_notifications(hd, customer, sign_up, login, new_request) -> None:
     key = new_request(customer)
-    page = hd.ok("listRequests", SessionToken=customer.token, Scope="CREATED_BY_ME", PageSize=5)
+    page = hd.ok("listRequests", SessionToken=customer.token, Scope="CREATED_BY_ME", PageSize=100)
     assert page.Total >= 1
-    assert listed(page, "Requests", "RequestSummary")[0].RequestKey == key  # newest first
+    rows = listed(page, "Requests", "RequestSummary")
+    assert key in [r.RequestKey for r in rows]
+    updated = [r.UpdatedAt for r in rows]
+    assert updated == sorted(updated, reverse=True)  # newest activity first
     # Share with someone of another company: they now see it.
     friend = login(sign_up("friend", company="Otra Empresa S.A.S.", nit="800197268-4"))
     hd.refused("getRequest", "FAIL_NOTFOUND", SessionToken=friend.token, RequestKey=key)

@@ -108,8 +108,10 @@ def record(
     cycle: int | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> EventRow:
-    """Append one event to the request's history; the request's last activity is now."""
-    row.updated_at = max(row.updated_at, now) if row.updated_at else now
+    """Append one event to the request's history; the request's last activity is now, unless
+    the event is the clocks' own bookkeeping (SLA_*: nobody acted on the request)."""
+    if not kind.startswith("SLA_") or not row.updated_at:
+        row.updated_at = max(row.updated_at, now) if row.updated_at else now
     return uow.requests.add_event(
         EventRow(
             request_number=row.number,
@@ -224,10 +226,12 @@ def apply_move(
     settings: Settings,
     *,
     shares: Sequence[str] | None = None,
+    comment: str | None = None,
 ) -> EventRow:
     """Move the (locked) request, or raise `IllegalRequestTransition`. Records the state
     change with its activity text, the SLA events, the Pre-cierre timer (D13: each entry a
-    fresh one; leaving clears it) and queues the mail of the new state."""
+    fresh one; leaving clears it) and queues the mail of the new state, quoting `comment`
+    (the agent's words that came with the move: one mail, not two)."""
     before_position = position_of(row)
     after_position = move(before_position, target, actor)
     events = uow.requests.events(row.number)
@@ -256,6 +260,12 @@ def apply_move(
     events += sla_events(uow, row, before, clocks(row, events, now, settings), now, actor_id)
     refresh_sla_check(row, events, now, settings)
     notifications.state_changed(
-        uow, row, changed, settings, now, shares=shares or uow.requests.shares(row.number)
+        uow,
+        row,
+        changed,
+        settings,
+        now,
+        shares=shares or uow.requests.shares(row.number),
+        comment=comment,
     )
     return changed

@@ -124,6 +124,12 @@ def agent_reply(
     _queue(uow, row, event, "reply", message, now, shares)
 
 
+#: The states whose entry mails the customer (a comment with the move goes in that mail).
+MAILED_STATES = frozenset(
+    {RequestState.PENDING_CUSTOMER, RequestState.PRE_CLOSURE, RequestState.FINISHED}
+)
+
+
 def state_changed(
     uow: UnitOfWork,
     row: RequestRow,
@@ -132,8 +138,10 @@ def state_changed(
     now: datetime,
     *,
     shares: Sequence[str],
+    comment: str | None = None,
 ) -> None:
-    """The mail of the state `event` entered, for the states that have one."""
+    """The mail of the state `event` entered, for the states that have one (`MAILED_STATES`),
+    quoting the public `comment` the move came with."""
     key = f"MITICKET-{row.number}"
     state = RequestState(event.to_state)
     link = ("Ver la solicitud", tracking_url(settings, row.number))
@@ -165,5 +173,7 @@ def state_changed(
     else:
         return
     details = _details(row, NAMES[Flow(row.flow)][state])
-    message = render(subject, paragraphs, greeting="Hola,", link=link, details=details)
+    message = render(
+        subject, paragraphs, greeting="Hola,", link=link, details=details, quote=comment
+    )
     _queue(uow, row, event, kind, message, now, shares)

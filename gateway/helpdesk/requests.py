@@ -531,7 +531,7 @@ class Requests:
                 raise _illegal(row, target)
             if body:
                 event = self._comment(uow, row, viewer, body, now)
-                if viewer.is_agent:
+                if viewer.is_agent and target not in notifications.MAILED_STATES:
                     notifications.agent_reply(
                         uow, row, event, viewer.full_name, self._settings, now, loaded.shares
                     )
@@ -545,6 +545,7 @@ class Requests:
                     now,
                     self._settings,
                     shares=loaded.shares,
+                    comment=body if viewer.is_agent else None,
                 )
             except IllegalRequestTransition:
                 raise _illegal(row, target) from None

@@ -740,6 +740,7 @@ def test_every_page_is_spanish_accessible_and_works_without_script(browser, help
 
 
 def test_without_a_helpdesk_its_pages_do_not_exist(container):
+    container.helpdesk = None
     browser = Client(GatewayApp(container))
     for path in ("/helpdesk/registro?token=x", TRACKING, f"{TRACKING}/encuesta",
                  f"{TRACKING}/adjuntos/1", "/helpdesk/ingresar"):  # fmt: skip

@@ -35,7 +35,7 @@ function plain($value)
     if (is_array($value)) {
         return array_map('plain', $value);
     }
-    if (is_string($value) && !mb_check_encoding($value, 'UTF-8')) {
+    if (is_string($value) && preg_match('//u', $value) !== 1) {  // not UTF-8: binary
         return 'base64:' . base64_encode($value);
     }
     return $value;
