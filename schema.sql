@@ -262,13 +262,15 @@ CREATE TABLE helpdesk_requests (
 
 CREATE INDEX ix_helpdesk_requests_auto_close ON helpdesk_requests (auto_close_at) WHERE auto_close_at IS NOT NULL;
 
-CREATE INDEX ix_helpdesk_requests_company ON helpdesk_requests (company_id, updated_at);
+CREATE INDEX ix_helpdesk_requests_company ON helpdesk_requests (company_id, updated_at, number);
 
-CREATE INDEX ix_helpdesk_requests_reporter ON helpdesk_requests (reporter_id, updated_at);
+CREATE INDEX ix_helpdesk_requests_reporter ON helpdesk_requests (reporter_id, updated_at, number);
 
 CREATE INDEX ix_helpdesk_requests_sla_check ON helpdesk_requests (sla_check_at) WHERE sla_check_at IS NOT NULL;
 
-CREATE INDEX ix_helpdesk_requests_updated ON helpdesk_requests (updated_at);
+CREATE INDEX ix_helpdesk_requests_state ON helpdesk_requests (state, updated_at, number);
+
+CREATE INDEX ix_helpdesk_requests_updated ON helpdesk_requests (updated_at, number);
 
 CREATE TABLE transaction_references (
 	ticket_id BIGINT NOT NULL, 

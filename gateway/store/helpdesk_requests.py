@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, aliased, defer
 
 from gateway.store.helpdesk_tables import (
     AttachmentRow,
@@ -204,30 +204,31 @@ class RequestRepository:
 
 
 def _filtered(statement: Select[Any], where: RequestFilter) -> Select[Any]:
+    """Who may see what is a union of indexed look-ups (reporter, creator, shares by e-mail,
+    company), never one OR across them: an OR of columns with different indexes would read
+    the whole table (tests/integration/test_helpdesk_query_plans.py)."""
     conditions: list[Any] = []
     if where.visible_to is not None:
         person_id, email, company_id = where.visible_to
-        seen = [
-            RequestRow.reporter_id == person_id,
-            RequestRow.created_by_id == person_id,
-            _shared_with(email),
-        ]
-        if company_id is not None:
-            seen.append(RequestRow.company_id == company_id)
-        conditions.append(or_(*seen))
-    if where.created_by is not None:
         conditions.append(
-            or_(
-                RequestRow.reporter_id == where.created_by,
-                RequestRow.created_by_id == where.created_by,
+            _among(_reported_by(person_id), _created_by(person_id), _shared_with(email))
+            if company_id is None
+            else _among(
+                _reported_by(person_id),
+                _created_by(person_id),
+                _shared_with(email),
+                _of_company(company_id),
             )
         )
+    if where.created_by is not None:
+        conditions.append(_among(_reported_by(where.created_by), _created_by(where.created_by)))
     if where.shared_with is not None:
         email, company_id = where.shared_with
-        shared = [_shared_with(email)]
-        if company_id is not None:
-            shared.append(RequestRow.company_id == company_id)
-        conditions.append(or_(*shared))
+        conditions.append(
+            _among(_shared_with(email))
+            if company_id is None
+            else _among(_shared_with(email), _of_company(company_id))
+        )
         if where.shared_excludes is not None:
             conditions.append(RequestRow.reporter_id != where.shared_excludes)
             conditions.append(RequestRow.created_by_id != where.shared_excludes)
@@ -251,10 +252,27 @@ def _filtered(statement: Select[Any], where: RequestFilter) -> Select[Any]:
     return statement.where(*conditions)
 
 
-def _shared_with(email: str) -> Any:
-    return exists().where(
-        ShareRow.request_number == RequestRow.number, ShareRow.email == email.lower()
-    )
+_OTHER = aliased(RequestRow)
+
+
+def _among(*numbers: Select[Any]) -> Any:
+    return RequestRow.number.in_(union(*numbers) if len(numbers) > 1 else numbers[0])
+
+
+def _reported_by(person_id: int) -> Select[Any]:
+    return select(_OTHER.number).where(_OTHER.reporter_id == person_id)
+
+
+def _created_by(person_id: int) -> Select[Any]:
+    return select(_OTHER.number).where(_OTHER.created_by_id == person_id)
+
+
+def _of_company(company_id: int) -> Select[Any]:
+    return select(_OTHER.number).where(_OTHER.company_id == company_id)
+
+
+def _shared_with(email: str) -> Select[Any]:
+    return select(ShareRow.request_number).where(ShareRow.email == email.lower())
 
 
 def _escape_like(value: str) -> str:

@@ -139,9 +139,12 @@ class RequestRow(Base):
         CheckConstraint("priority IN ('CRITICA', 'ALTA', 'MEDIA')", name="ck_helpdesk_priority"),
         CheckConstraint("flow IN ('SUPPORT', 'COMMERCIAL')", name="ck_helpdesk_flow"),
         # Listings: newest activity first, per reporter, per company, overall.
-        Index("ix_helpdesk_requests_reporter", "reporter_id", "updated_at"),
-        Index("ix_helpdesk_requests_company", "company_id", "updated_at"),
-        Index("ix_helpdesk_requests_updated", "updated_at"),
+        # (… updated_at, number): the listings' whole ORDER BY, so a page is read in order.
+        Index("ix_helpdesk_requests_reporter", "reporter_id", "updated_at", "number"),
+        Index("ix_helpdesk_requests_company", "company_id", "updated_at", "number"),
+        Index("ix_helpdesk_requests_updated", "updated_at", "number"),
+        # Agents' queues: the requests in a state, newest activity first.
+        Index("ix_helpdesk_requests_state", "state", "updated_at", "number"),
         # The periodic jobs read only what is due (partial indexes).
         Index(
             "ix_helpdesk_requests_auto_close",

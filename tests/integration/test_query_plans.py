@@ -23,18 +23,15 @@ stops reaching its query fails too.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from psycopg import sql
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, text
 
 from bench.seed import (
     KEYED_SERVICE,
@@ -53,6 +50,7 @@ from gateway.seed import seed_demo
 from gateway.settings import Settings
 from gateway.store.db import init_db
 from gateway.usecases.commands import CreatePayment
+from tests.plan_checks import check_path
 from tests.support import FrozenClock, fresh_postgres_schema, postgres_url
 
 pytestmark = pytest.mark.postgres
@@ -62,10 +60,6 @@ BIG_ROWS = 10_000
 EXPLAINABLE = ("SELECT", "WITH", "UPDATE", "DELETE", "INSERT")
 
 
-class ScanOfLargeTable(AssertionError):
-    """A captured statement reads a large table without an index condition."""
-
-
 @dataclass
 class World:
     container: Container
@@ -73,22 +67,6 @@ class World:
     lookup: Engine
     seeded: Seeded
     large: frozenset[str]
-
-
-@dataclass
-class Captured:
-    statement: str
-    parameters: Any
-
-
-@dataclass
-class Recorder:
-    statements: list[Captured] = field(default_factory=list)
-
-    def __call__(self, _conn, _cursor, statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
-        if isinstance(parameters, list | tuple):  # executemany: the first row's values
-            parameters = parameters[0] if parameters else None
-        self.statements.append(Captured(statement, parameters))
 
 
 @pytest.fixture(scope="module")
@@ -273,91 +251,8 @@ CASES = (
 # --- plans -------------------------------------------------------------------------------
 
 
-def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", ()):
-        yield from _nodes(child)
-
-
-def full_scans(plan: dict[str, Any], large: frozenset[str]) -> list[str]:
-    """The plan's nodes that read a large table without an index condition."""
-    found = []
-    for node in _nodes(plan):
-        relation = node.get("Relation Name")
-        if relation not in large:
-            continue
-        kind = node["Node Type"]
-        if kind == "Seq Scan" or (
-            kind in {"Index Scan", "Index Only Scan"} and "Index Cond" not in node
-        ):
-            where = node.get("Filter", "no filter")
-            index = f" using {node['Index Name']}" if "Index Name" in node else ""
-            found.append(f"{kind} on {relation}{index} ({where})")
-    return found
-
-
-def explain(engine: Engine, captured: Captured, *, generic: bool = False) -> dict[str, Any]:
-    """The plan PostgreSQL picks for the statement with its parameters (a custom plan), or,
-    `generic`, the one it caches for a prepared statement whatever the parameters (what psycopg's
-    prepared statements run from their 5th execution on)."""
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        if not generic:
-            cursor.execute("EXPLAIN (FORMAT JSON) " + captured.statement, captured.parameters)
-        else:
-            names: list[str] = []
-
-            def placeholder(match: re.Match[str]) -> str:
-                if match[1] not in names:
-                    names.append(match[1])
-                return f"${names.index(match[1]) + 1}"
-
-            text_ = re.sub(r"%\((\w+)\)s", placeholder, captured.statement)
-            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            cursor.execute("PREPARE plan_check AS " + text_)
-            values = sql.SQL(", ").join(sql.Literal(captured.parameters[n]) for n in names)
-            execute = sql.SQL("EXPLAIN (FORMAT JSON) EXECUTE plan_check")
-            if names:
-                execute = execute + sql.SQL("(") + values + sql.SQL(")")
-            cursor.execute(execute)
-        (document,) = cursor.fetchone()
-        return (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
-    finally:
-        connection.rollback()
-        if generic:
-            connection.invalidate()  # its session holds `plan_check`: not back to the pool
-        connection.close()
-
-
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in CASES])
 def test_the_path_reads_large_tables_through_an_index(world: World, case: Case) -> None:
-    recorder = Recorder()
-    event.listen(world.container.engine, "before_cursor_execute", recorder)
-    try:
-        case.run(world)
-    finally:
-        event.remove(world.container.engine, "before_cursor_execute", recorder)
-    queries = [
-        c for c in recorder.statements if c.statement.lstrip().upper().startswith(EXPLAINABLE)
-    ]
-    assert any(column in c.statement for c in queries for column in case.touches), (
-        f"{case.name}: no statement on {case.touches} was sent; the case no longer reaches "
-        "its query"
+    check_path(
+        world.container.engine, lambda: case.run(world), case.name, case.touches, world.large
     )
-    problems = []
-    distinct = {c.statement: c for c in reversed(queries)}  # each text once, first parameters
-    for captured in distinct.values():
-        scans = [
-            f"{kind} plan: {scan}"
-            for kind, generic in (("custom", False), ("generic", True))
-            for scan in full_scans(
-                explain(world.container.engine, captured, generic=generic), world.large
-            )
-        ]
-        if scans:
-            problems.append(
-                f"{' '.join(captured.statement.split())[:300]}\n    " + "; ".join(scans)
-            )
-    if problems:
-        raise ScanOfLargeTable(f"{case.name}:\n  " + "\n  ".join(problems))
