@@ -16,6 +16,16 @@ from sqlalchemy import Engine, event
 EXPLAINABLE = ("SELECT", "WITH", "UPDATE", "DELETE", "INSERT")
 
 
+@dataclass(frozen=True)
+class Case:
+    """One code path to check: `run(world)` runs it."""
+
+    name: str
+    run: Callable[[Any], None]
+    #: Columns the statements of the path under test filter on (one must appear).
+    touches: tuple[str, ...]
+
+
 class ScanOfLargeTable(AssertionError):
     """A captured statement reads a large table without an index condition."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -26,7 +26,7 @@ from gateway.jobs.mail_outbox import deliver_mail_due
 from gateway.seed import DEMO_PASSWORD, seed_demo
 from gateway.settings import Settings
 from gateway.store.db import init_db
-from tests.plan_checks import check_path
+from tests.plan_checks import Case, check_path
 from tests.support import FrozenClock, fresh_postgres_schema, postgres_url
 
 pytestmark = pytest.mark.postgres
@@ -151,13 +151,6 @@ def sla_breach_job(w: World) -> None:
 def mail_outbox_job(w: World) -> None:
     transport = SpoolTransport(w.spool)  # type: ignore[arg-type]
     assert deliver_mail_due(w.container.uow, _later(0), w.container.settings, transport=transport)
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    run: Callable[[World], None]
-    touches: tuple[str, ...]
 
 
 CASES = (

@@ -24,7 +24,7 @@ stops reaching its query fails too.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -50,7 +50,7 @@ from gateway.seed import seed_demo
 from gateway.settings import Settings
 from gateway.store.db import init_db
 from gateway.usecases.commands import CreatePayment
-from tests.plan_checks import check_path
+from tests.plan_checks import Case, check_path
 from tests.support import FrozenClock, fresh_postgres_schema, postgres_url
 
 pytestmark = pytest.mark.postgres
@@ -213,14 +213,6 @@ def callbacks_per_ticket(world: World) -> None:
     )
     assert world.container.sandbox is not None
     world.container.sandbox.force_outcome(ticket, TranState.OK)
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    run: Callable[[World], None]
-    #: Columns the statements of the path under test filter on (one must appear).
-    touches: tuple[str, ...]
 
 
 CASES = (
