@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from tests.support import FrozenClock, fresh_postgres_schema, postgres_url
+from tests.support import FrozenClock, fresh_postgres_schema, require_postgres
 
 
 def _stores() -> list:
@@ -21,10 +20,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'gateway.sqlite3'}"
         return
-    if not postgres_url():
-        if os.environ.get("CI"):
-            pytest.fail("GATEWAY_TEST_DATABASE_URL must be set in CI")
-        pytest.skip("GATEWAY_TEST_DATABASE_URL is not set")
+    require_postgres()
     with fresh_postgres_schema() as url:
         yield url
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -32,6 +33,16 @@ class FrozenClock:
 
 def postgres_url() -> str | None:
     return os.environ.get(PG_ENV) or None
+
+
+def require_postgres() -> str:
+    """The test database's URL; without one a test fails under CI and skips locally."""
+    url = postgres_url()
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} must be set in CI")
+        pytest.skip(f"{PG_ENV} is not set")
+    return url
 
 
 @contextmanager

@@ -23,7 +23,6 @@ stops reaching its query fails too.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,7 +50,7 @@ from gateway.settings import Settings
 from gateway.store.db import init_db
 from gateway.usecases.commands import CreatePayment
 from tests.plan_checks import Case, check_path
-from tests.support import FrozenClock, fresh_postgres_schema, postgres_url
+from tests.support import FrozenClock, fresh_postgres_schema, require_postgres
 
 pytestmark = pytest.mark.postgres
 
@@ -71,10 +70,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[World]:
-    if not postgres_url():
-        if os.environ.get("CI"):
-            pytest.fail("GATEWAY_TEST_DATABASE_URL must be set in CI")
-        pytest.skip("GATEWAY_TEST_DATABASE_URL is not set")
+    require_postgres()
     with fresh_postgres_schema() as url:
         settings = Settings(database_url=url, public_url="https://pagos.example.co")
         init_db(settings)
