@@ -110,8 +110,8 @@ def record(
 ) -> EventRow:
     """Append one event to the request's history; the request's last activity is now, unless
     the event is the clocks' own bookkeeping (SLA_*: nobody acted on the request)."""
-    if not kind.startswith("SLA_") or not row.updated_at:
-        row.updated_at = max(row.updated_at, now) if row.updated_at else now
+    if not kind.startswith("SLA_"):
+        row.updated_at = max(row.updated_at, now)
     return uow.requests.add_event(
         EventRow(
             request_number=row.number,
