@@ -106,11 +106,8 @@ def local_mailbox(request: pytest.FixtureRequest) -> Iterator[SmtpMailbox | None
     if base_url_from(request.config.getoption("contract_base_url")):
         yield None
         return
-    mailbox = SmtpMailbox().start()
-    try:
+    with SmtpMailbox() as mailbox:
         yield mailbox
-    finally:
-        mailbox.stop()
 
 
 @pytest.fixture(scope="session")
@@ -121,13 +118,9 @@ def local_gateway(
     if local_mailbox is None:
         yield None
         return
-    from contract_tests.server import running_gateway
+    from contract_tests.server import mailing_gateway
 
-    with running_gateway(
-        database_url=os.environ.get("GATEWAY_TEST_DATABASE_URL"),
-        extra_env={"GATEWAY_SMTP_URL": local_mailbox.url},
-        jobs_interval=0.5,
-    ) as gateway:
+    with mailing_gateway(local_mailbox.url) as gateway:
         yield gateway
 
 

@@ -116,6 +116,12 @@ class SmtpMailbox(_Mailbox):
     def stop(self) -> None:
         self._controller.stop()
 
+    def __enter__(self) -> SmtpMailbox:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     def messages(self) -> list[EmailMessage]:
         with self._lock:
             return list(self._messages)

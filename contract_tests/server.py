@@ -290,6 +290,18 @@ def running_gateway(
             database.drop()
 
 
+def mailing_gateway(
+    mail_url: str, **options: object
+) -> contextlib.AbstractContextManager[RunningGateway]:
+    """`running_gateway` as the helpdesk runs: its mail to `mail_url` (a test SMTP server) and
+    the jobs loop beside `serve`, so queued mail goes out within a second."""
+    return running_gateway(
+        database_url=os.environ.get("GATEWAY_TEST_DATABASE_URL"),
+        extra_env={"GATEWAY_SMTP_URL": mail_url},
+        jobs_interval=0.5,
+    )
+
+
 def main() -> None:  # pragma: no cover - a manual helper
     """`python -m contract_tests.server`: run a throw-away seeded gateway until Ctrl-C."""
     with running_gateway(database_url=os.environ.get("GATEWAY_TEST_DATABASE_URL")) as gateway:

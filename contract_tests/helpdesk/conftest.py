@@ -56,11 +56,8 @@ def mailbox(request: pytest.FixtureRequest, local_mailbox: SmtpMailbox | None):
         yield SpoolMailbox(Path(spool))
     elif listen:
         host, _, port = listen.rpartition(":")
-        box = SmtpMailbox(host or "127.0.0.1", int(port)).start()
-        try:
+        with SmtpMailbox(host or "127.0.0.1", int(port)) as box:
             yield box
-        finally:
-            box.stop()
     elif local_mailbox is not None:
         yield local_mailbox
     else:

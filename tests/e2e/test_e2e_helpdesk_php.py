@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 
 from contract_tests.mailbox import SmtpMailbox, body_text
-from contract_tests.server import RunningGateway, running_gateway
+from contract_tests.server import RunningGateway, mailing_gateway
 from tests.e2e.conftest import HERE, ClientTool, _php_problem
 
 PHP = ClientTool("PHP ext-soap", ("php", str(HERE / "php" / "helpdesk_call.php")), _php_problem)
@@ -33,20 +32,13 @@ PNG = base64.b64decode(
 
 @pytest.fixture(scope="module")
 def mailbox() -> Iterator[SmtpMailbox]:
-    box = SmtpMailbox().start()
-    try:
+    with SmtpMailbox() as box:
         yield box
-    finally:
-        box.stop()
 
 
 @pytest.fixture(scope="module")
 def gateway(mailbox: SmtpMailbox) -> Iterator[RunningGateway]:
-    with running_gateway(
-        database_url=os.environ.get("GATEWAY_TEST_DATABASE_URL"),
-        extra_env={"GATEWAY_SMTP_URL": mailbox.url},
-        jobs_interval=0.5,
-    ) as running:
+    with mailing_gateway(mailbox.url) as running:
         yield running
 
 
