@@ -1,4 +1,21 @@
 -- Generated from gateway/store/models.py by `ecollect-gateway db ddl`; do not edit.
+CREATE TABLE caja_banks (
+	code VARCHAR(3) NOT NULL, 
+	name VARCHAR(100) NOT NULL, 
+	enabled BOOLEAN NOT NULL, 
+	PRIMARY KEY (code), 
+	CONSTRAINT ck_caja_banks_code CHECK (length(code) = 3)
+);
+
+CREATE TABLE caja_nonces (
+	username VARCHAR(64) NOT NULL, 
+	nonce VARCHAR(128) NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (username, nonce)
+);
+
+CREATE INDEX ix_caja_nonces_created ON caja_nonces (created_at);
+
 CREATE TABLE entities (
 	code VARCHAR(20) NOT NULL, 
 	name VARCHAR(200) NOT NULL, 
@@ -27,6 +44,16 @@ CREATE TABLE helpdesk_companies (
 	CONSTRAINT uq_helpdesk_companies_tax_id UNIQUE (tax_id_type, tax_id)
 );
 
+CREATE TABLE helpdesk_login_failures (
+	id BIGSERIAL NOT NULL, 
+	email VARCHAR(254) NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	address VARCHAR(64) NOT NULL, 
+	PRIMARY KEY (id)
+);
+
+CREATE INDEX ix_helpdesk_login_failures_email_at ON helpdesk_login_failures (email, at);
+
 CREATE TABLE helpdesk_tokens (
 	id BIGSERIAL NOT NULL, 
 	token_hash VARCHAR(64) NOT NULL, 
@@ -42,16 +69,6 @@ CREATE TABLE helpdesk_tokens (
 );
 
 CREATE INDEX ix_helpdesk_tokens_email ON helpdesk_tokens (email, purpose);
-
-CREATE TABLE helpdesk_login_failures (
-	id BIGSERIAL NOT NULL, 
-	email VARCHAR(254) NOT NULL, 
-	at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	address VARCHAR(64) NOT NULL, 
-	PRIMARY KEY (id)
-);
-
-CREATE INDEX ix_helpdesk_login_failures_email_at ON helpdesk_login_failures (email, at);
 
 CREATE TABLE mail_outbox (
 	id BIGSERIAL NOT NULL, 
@@ -75,6 +92,50 @@ CREATE TABLE mail_outbox (
 );
 
 CREATE INDEX ix_mail_outbox_due ON mail_outbox (status, next_attempt_at);
+
+CREATE TABLE caja_bank_users (
+	id BIGSERIAL NOT NULL, 
+	bank_code VARCHAR(3) NOT NULL, 
+	username VARCHAR(64) NOT NULL, 
+	password_sealed VARCHAR(500) NOT NULL, 
+	enabled BOOLEAN NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(bank_code) REFERENCES caja_banks (code), 
+	UNIQUE (username)
+);
+
+CREATE TABLE caja_operations (
+	id BIGSERIAL NOT NULL, 
+	bank_code VARCHAR(3) NOT NULL, 
+	id_transaccion VARCHAR(36) NOT NULL, 
+	kind VARCHAR(8) NOT NULL, 
+	payload_sha256 VARCHAR(64) NOT NULL, 
+	response JSON NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_caja_operations_bank_id UNIQUE (bank_code, id_transaccion), 
+	CONSTRAINT ck_caja_operations_kind CHECK (kind IN ('PAGO', 'REVERSO')), 
+	FOREIGN KEY(bank_code) REFERENCES caja_banks (code)
+);
+
+CREATE TABLE helpdesk_people (
+	id BIGSERIAL NOT NULL, 
+	email VARCHAR(254) NOT NULL, 
+	full_name VARCHAR(200) NOT NULL, 
+	role VARCHAR(20) NOT NULL, 
+	company_id BIGINT, 
+	password_hash VARCHAR(200), 
+	active BOOLEAN NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	registered_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (id), 
+	CONSTRAINT ck_helpdesk_people_role CHECK (role IN ('CUSTOMER', 'SUPPORT_ANALYST', 'BACK_OFFICE', 'ADMIN')), 
+	UNIQUE (email), 
+	FOREIGN KEY(company_id) REFERENCES helpdesk_companies (id)
+);
+
+CREATE INDEX ix_helpdesk_people_company ON helpdesk_people (company_id);
 
 CREATE TABLE merchant_services (
 	id SERIAL NOT NULL, 
@@ -113,23 +174,131 @@ CREATE TABLE merchant_services (
 	FOREIGN KEY(entity_code) REFERENCES entities (code)
 );
 
-CREATE TABLE helpdesk_people (
+CREATE TABLE caja_agreements (
 	id BIGSERIAL NOT NULL, 
-	email VARCHAR(254) NOT NULL, 
-	full_name VARCHAR(200) NOT NULL, 
-	role VARCHAR(20) NOT NULL, 
-	company_id BIGINT, 
-	password_hash VARCHAR(200), 
-	active BOOLEAN NOT NULL, 
-	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	registered_at TIMESTAMP WITH TIME ZONE, 
+	bank_code VARCHAR(3) NOT NULL, 
+	code VARCHAR(20) NOT NULL, 
+	entity_code VARCHAR(20) NOT NULL, 
+	srv_code VARCHAR(20) NOT NULL, 
+	gln VARCHAR(13), 
+	max_invoices INTEGER NOT NULL, 
+	reference_length INTEGER, 
+	amount_length INTEGER, 
+	account_number VARCHAR(17) NOT NULL, 
+	account_type VARCHAR(2) NOT NULL, 
+	enabled BOOLEAN NOT NULL, 
 	PRIMARY KEY (id), 
-	CONSTRAINT ck_helpdesk_people_role CHECK (role IN ('CUSTOMER', 'SUPPORT_ANALYST', 'BACK_OFFICE', 'ADMIN')), 
-	UNIQUE (email), 
-	FOREIGN KEY(company_id) REFERENCES helpdesk_companies (id)
+	CONSTRAINT uq_caja_agreements_bank_code UNIQUE (bank_code, code), 
+	CONSTRAINT fk_caja_agreements_service FOREIGN KEY(entity_code, srv_code) REFERENCES merchant_services (entity_code, code), 
+	CONSTRAINT ck_caja_agreements_max_invoices CHECK (max_invoices > 0), 
+	FOREIGN KEY(bank_code) REFERENCES caja_banks (code)
 );
 
-CREATE INDEX ix_helpdesk_people_company ON helpdesk_people (company_id);
+CREATE INDEX ix_caja_agreements_service ON caja_agreements (entity_code, srv_code);
+
+CREATE TABLE cartera_invoices (
+	id BIGSERIAL NOT NULL, 
+	entity_code VARCHAR(20) NOT NULL, 
+	srv_code VARCHAR(20) NOT NULL, 
+	reference1 VARCHAR(48) NOT NULL, 
+	reference2 VARCHAR(48), 
+	reference3 VARCHAR(48), 
+	id_type VARCHAR(3) NOT NULL, 
+	id_number VARCHAR(20) NOT NULL, 
+	name VARCHAR(200) NOT NULL, 
+	description VARCHAR(500) NOT NULL, 
+	due_date_1 DATE NOT NULL, 
+	value_1 NUMERIC(18, 2) NOT NULL, 
+	due_date_2 DATE, 
+	value_2 NUMERIC(18, 2), 
+	due_date_3 DATE, 
+	value_3 NUMERIC(18, 2), 
+	partial_allowed BOOLEAN NOT NULL, 
+	minimum_value NUMERIC(18, 2), 
+	minimum_percent NUMERIC(5, 2), 
+	overdue_days INTEGER NOT NULL, 
+	state VARCHAR(12) NOT NULL, 
+	paid_total NUMERIC(18, 2) NOT NULL, 
+	balance NUMERIC(18, 2) NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	updated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	version INTEGER NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_cartera_invoices_reference UNIQUE (entity_code, srv_code, reference1), 
+	CONSTRAINT fk_cartera_invoices_service FOREIGN KEY(entity_code, srv_code) REFERENCES merchant_services (entity_code, code), 
+	CONSTRAINT ck_cartera_invoices_state CHECK (state IN ('PENDIENTE', 'PAGADA', 'ANULADA')), 
+	CONSTRAINT ck_cartera_invoices_value CHECK (value_1 > 0), 
+	CONSTRAINT ck_cartera_invoices_paid CHECK (paid_total >= 0), 
+	CONSTRAINT ck_cartera_invoices_overdue_days CHECK (overdue_days >= 0)
+);
+
+CREATE INDEX ix_cartera_invoices_customer ON cartera_invoices (entity_code, srv_code, id_type, id_number, due_date_1);
+
+CREATE SEQUENCE helpdesk_request_number_seq START WITH 1;
+
+CREATE TABLE helpdesk_requests (
+	number BIGINT NOT NULL, 
+	catalog_version INTEGER NOT NULL, 
+	category_code VARCHAR(100) NOT NULL, 
+	item_code VARCHAR(200) NOT NULL, 
+	summary VARCHAR(300) NOT NULL, 
+	flow VARCHAR(12) NOT NULL, 
+	state VARCHAR(30) NOT NULL, 
+	resume_to VARCHAR(30), 
+	priority VARCHAR(8) NOT NULL, 
+	reporter_id BIGINT NOT NULL, 
+	created_by_id BIGINT NOT NULL, 
+	company_id BIGINT, 
+	assignee_id BIGINT, 
+	description TEXT NOT NULL, 
+	phone VARCHAR(40) NOT NULL, 
+	fields JSON NOT NULL, 
+	notifications BOOLEAN NOT NULL, 
+	idempotency_key VARCHAR(100), 
+	idempotency_fingerprint VARCHAR(64), 
+	related_number BIGINT, 
+	precierre_cycle INTEGER NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	updated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	state_entered_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	auto_close_at TIMESTAMP WITH TIME ZONE, 
+	sla_check_at TIMESTAMP WITH TIME ZONE, 
+	closed_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (number), 
+	CONSTRAINT uq_helpdesk_requests_idempotency UNIQUE (created_by_id, idempotency_key), 
+	CONSTRAINT ck_helpdesk_priority CHECK (priority IN ('CRITICA', 'ALTA', 'MEDIA')), 
+	CONSTRAINT ck_helpdesk_flow CHECK (flow IN ('SUPPORT', 'COMMERCIAL')), 
+	FOREIGN KEY(reporter_id) REFERENCES helpdesk_people (id), 
+	FOREIGN KEY(created_by_id) REFERENCES helpdesk_people (id), 
+	FOREIGN KEY(company_id) REFERENCES helpdesk_companies (id), 
+	FOREIGN KEY(assignee_id) REFERENCES helpdesk_people (id), 
+	FOREIGN KEY(related_number) REFERENCES helpdesk_requests (number)
+);
+
+CREATE INDEX ix_helpdesk_requests_auto_close ON helpdesk_requests (auto_close_at) WHERE auto_close_at IS NOT NULL;
+
+CREATE INDEX ix_helpdesk_requests_company ON helpdesk_requests (company_id, updated_at, number);
+
+CREATE INDEX ix_helpdesk_requests_reporter ON helpdesk_requests (reporter_id, updated_at, number);
+
+CREATE INDEX ix_helpdesk_requests_sla_check ON helpdesk_requests (sla_check_at) WHERE sla_check_at IS NOT NULL;
+
+CREATE INDEX ix_helpdesk_requests_state ON helpdesk_requests (state, updated_at, number);
+
+CREATE INDEX ix_helpdesk_requests_updated ON helpdesk_requests (updated_at, number);
+
+CREATE TABLE helpdesk_sessions (
+	token_hash VARCHAR(64) NOT NULL, 
+	person_id BIGINT NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	expires_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	revoked_at TIMESTAMP WITH TIME ZONE, 
+	address VARCHAR(64) NOT NULL, 
+	PRIMARY KEY (token_hash), 
+	FOREIGN KEY(person_id) REFERENCES helpdesk_people (id)
+);
+
+CREATE INDEX ix_helpdesk_sessions_person ON helpdesk_sessions (person_id);
 
 CREATE TABLE service_references (
 	id SERIAL NOT NULL, 
@@ -206,119 +375,65 @@ CREATE INDEX ix_transactions_payer_day ON transactions (entity_code, srv_code, p
 
 CREATE INDEX ix_transactions_retry_of ON transactions (retry_of, ticket_id);
 
-CREATE TABLE helpdesk_sessions (
-	token_hash VARCHAR(64) NOT NULL, 
-	person_id BIGINT NOT NULL, 
-	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	expires_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	revoked_at TIMESTAMP WITH TIME ZONE, 
-	address VARCHAR(64) NOT NULL, 
-	PRIMARY KEY (token_hash), 
-	FOREIGN KEY(person_id) REFERENCES helpdesk_people (id)
-);
-
-CREATE INDEX ix_helpdesk_sessions_person ON helpdesk_sessions (person_id);
-
-CREATE SEQUENCE helpdesk_request_number_seq START WITH 1;
-
-CREATE TABLE helpdesk_requests (
-	number BIGINT NOT NULL, 
-	catalog_version INTEGER NOT NULL, 
-	category_code VARCHAR(100) NOT NULL, 
-	item_code VARCHAR(200) NOT NULL, 
-	summary VARCHAR(300) NOT NULL, 
-	flow VARCHAR(12) NOT NULL, 
-	state VARCHAR(30) NOT NULL, 
-	resume_to VARCHAR(30), 
-	priority VARCHAR(8) NOT NULL, 
-	reporter_id BIGINT NOT NULL, 
-	created_by_id BIGINT NOT NULL, 
-	company_id BIGINT, 
-	assignee_id BIGINT, 
-	description TEXT NOT NULL, 
-	phone VARCHAR(40) NOT NULL, 
-	fields JSON NOT NULL, 
-	notifications BOOLEAN NOT NULL, 
-	idempotency_key VARCHAR(100), 
-	idempotency_fingerprint VARCHAR(64), 
-	related_number BIGINT, 
-	precierre_cycle INTEGER NOT NULL, 
+CREATE TABLE caja_payments (
+	id BIGSERIAL NOT NULL, 
+	operation_id BIGINT NOT NULL, 
+	bank_code VARCHAR(3) NOT NULL, 
+	id_transaccion VARCHAR(36) NOT NULL, 
+	agreement_id BIGINT NOT NULL, 
+	invoice_id BIGINT NOT NULL, 
+	ticket_id BIGINT NOT NULL, 
+	numero_autorizacion_banco VARCHAR(16) NOT NULL, 
+	valor_efectivo NUMERIC(18, 2) NOT NULL, 
+	valor_cheque NUMERIC(18, 2) NOT NULL, 
+	valor_total NUMERIC(18, 2) NOT NULL, 
+	forma_pago VARCHAR(1) NOT NULL, 
+	state VARCHAR(16) NOT NULL, 
+	fecha_compensacion DATE NOT NULL, 
+	jornada VARCHAR(1) NOT NULL, 
+	canal VARCHAR(2) NOT NULL, 
+	oficina VARCHAR(4) NOT NULL, 
+	terminal VARCHAR(10), 
+	operador VARCHAR(10), 
+	fecha_hora_transaccion TIMESTAMP WITH TIME ZONE NOT NULL, 
 	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
 	updated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	state_entered_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	auto_close_at TIMESTAMP WITH TIME ZONE, 
-	sla_check_at TIMESTAMP WITH TIME ZONE, 
-	closed_at TIMESTAMP WITH TIME ZONE, 
-	PRIMARY KEY (number), 
-	CONSTRAINT uq_helpdesk_requests_idempotency UNIQUE (created_by_id, idempotency_key), 
-	CONSTRAINT ck_helpdesk_priority CHECK (priority IN ('CRITICA', 'ALTA', 'MEDIA')), 
-	CONSTRAINT ck_helpdesk_flow CHECK (flow IN ('SUPPORT', 'COMMERCIAL')), 
-	FOREIGN KEY(reporter_id) REFERENCES helpdesk_people (id), 
-	FOREIGN KEY(created_by_id) REFERENCES helpdesk_people (id), 
-	FOREIGN KEY(company_id) REFERENCES helpdesk_companies (id), 
-	FOREIGN KEY(assignee_id) REFERENCES helpdesk_people (id), 
-	FOREIGN KEY(related_number) REFERENCES helpdesk_requests (number)
+	PRIMARY KEY (id), 
+	CONSTRAINT ck_caja_payments_state CHECK (state IN ('APLICADO', 'PENDIENTE_CANJE', 'REVERSADO', 'DEVUELTO')), 
+	CONSTRAINT ck_caja_payments_forma CHECK (forma_pago IN ('E', 'C', 'M')), 
+	CONSTRAINT ck_caja_payments_total CHECK (valor_total > 0), 
+	CONSTRAINT ck_caja_payments_sum CHECK (valor_total = valor_efectivo + valor_cheque), 
+	UNIQUE (operation_id), 
+	FOREIGN KEY(operation_id) REFERENCES caja_operations (id), 
+	FOREIGN KEY(bank_code) REFERENCES caja_banks (code), 
+	FOREIGN KEY(agreement_id) REFERENCES caja_agreements (id), 
+	FOREIGN KEY(invoice_id) REFERENCES cartera_invoices (id), 
+	UNIQUE (ticket_id), 
+	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
 );
 
-CREATE INDEX ix_helpdesk_requests_auto_close ON helpdesk_requests (auto_close_at) WHERE auto_close_at IS NOT NULL;
+CREATE INDEX ix_caja_payments_bank_date ON caja_payments (bank_code, fecha_compensacion, id);
 
-CREATE INDEX ix_helpdesk_requests_company ON helpdesk_requests (company_id, updated_at, number);
+CREATE INDEX ix_caja_payments_invoice ON caja_payments (invoice_id, id);
 
-CREATE INDEX ix_helpdesk_requests_reporter ON helpdesk_requests (reporter_id, updated_at, number);
-
-CREATE INDEX ix_helpdesk_requests_sla_check ON helpdesk_requests (sla_check_at) WHERE sla_check_at IS NOT NULL;
-
-CREATE INDEX ix_helpdesk_requests_state ON helpdesk_requests (state, updated_at, number);
-
-CREATE INDEX ix_helpdesk_requests_updated ON helpdesk_requests (updated_at, number);
-
-CREATE TABLE transaction_references (
-	ticket_id BIGINT NOT NULL, 
-	position INTEGER NOT NULL, 
-	value VARCHAR(100) NOT NULL, 
-	PRIMARY KEY (ticket_id, position), 
-	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id) ON DELETE CASCADE
-);
-
-CREATE INDEX ix_transaction_references_value ON transaction_references (value);
-
-CREATE TABLE transaction_state_history (
+CREATE TABLE cartera_invoice_history (
 	id BIGSERIAL NOT NULL, 
-	ticket_id BIGINT NOT NULL, 
-	from_state VARCHAR(20), 
-	to_state VARCHAR(20) NOT NULL, 
+	invoice_id BIGINT NOT NULL, 
 	at TIMESTAMP WITH TIME ZONE NOT NULL, 
 	source VARCHAR(40) NOT NULL, 
+	from_state VARCHAR(12), 
+	to_state VARCHAR(12) NOT NULL, 
+	paid_total NUMERIC(18, 2) NOT NULL, 
 	detail TEXT NOT NULL, 
 	PRIMARY KEY (id), 
-	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
+	FOREIGN KEY(invoice_id) REFERENCES cartera_invoices (id)
 );
 
-CREATE INDEX ix_transaction_state_history_ticket ON transaction_state_history (ticket_id, id);
+CREATE INDEX ix_cartera_invoice_history_invoice ON cartera_invoice_history (invoice_id, id);
 
-CREATE FUNCTION transaction_state_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'transaction_state_history is append-only'; END $$;
+CREATE FUNCTION cartera_invoice_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'cartera_invoice_history is append-only'; END $$;
 
-CREATE TRIGGER transaction_state_history_append_only BEFORE UPDATE OR DELETE ON transaction_state_history FOR EACH ROW EXECUTE FUNCTION transaction_state_history_append_only();
-
-CREATE TABLE merchant_callbacks (
-	id BIGSERIAL NOT NULL, 
-	ticket_id BIGINT NOT NULL, 
-	state VARCHAR(20) NOT NULL, 
-	url VARCHAR(500) NOT NULL, 
-	payload JSON NOT NULL, 
-	status VARCHAR(10) NOT NULL, 
-	attempts INTEGER NOT NULL, 
-	next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	claim_token VARCHAR(32), 
-	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	delivered_at TIMESTAMP WITH TIME ZONE, 
-	PRIMARY KEY (id), 
-	CONSTRAINT uq_merchant_callbacks_ticket_state UNIQUE (ticket_id, state), 
-	CONSTRAINT ck_merchant_callbacks_status CHECK (status IN ('pending', 'delivered', 'failed', 'superseded')), 
-	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
-);
-
-CREATE INDEX ix_merchant_callbacks_due ON merchant_callbacks (status, next_attempt_at);
+CREATE TRIGGER cartera_invoice_history_append_only BEFORE UPDATE OR DELETE ON cartera_invoice_history FOR EACH ROW EXECUTE FUNCTION cartera_invoice_history_append_only();
 
 CREATE TABLE helpdesk_events (
 	id BIGSERIAL NOT NULL, 
@@ -374,20 +489,87 @@ CREATE TABLE helpdesk_surveys (
 	FOREIGN KEY(answered_by_id) REFERENCES helpdesk_people (id)
 );
 
-CREATE TABLE merchant_callback_attempts (
+CREATE TABLE merchant_callbacks (
 	id BIGSERIAL NOT NULL, 
-	callback_id BIGINT NOT NULL, 
-	attempt INTEGER NOT NULL, 
-	at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	duration_ms INTEGER, 
-	http_status INTEGER, 
-	response_excerpt TEXT NOT NULL, 
-	error TEXT NOT NULL, 
+	ticket_id BIGINT NOT NULL, 
+	state VARCHAR(20) NOT NULL, 
+	url VARCHAR(500) NOT NULL, 
+	payload JSON NOT NULL, 
+	status VARCHAR(10) NOT NULL, 
+	attempts INTEGER NOT NULL, 
+	next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	claim_token VARCHAR(32), 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	delivered_at TIMESTAMP WITH TIME ZONE, 
 	PRIMARY KEY (id), 
-	FOREIGN KEY(callback_id) REFERENCES merchant_callbacks (id)
+	CONSTRAINT uq_merchant_callbacks_ticket_state UNIQUE (ticket_id, state), 
+	CONSTRAINT ck_merchant_callbacks_status CHECK (status IN ('pending', 'delivered', 'failed', 'superseded')), 
+	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
 );
 
-CREATE INDEX ix_merchant_callback_attempts_callback ON merchant_callback_attempts (callback_id, id);
+CREATE INDEX ix_merchant_callbacks_due ON merchant_callbacks (status, next_attempt_at);
+
+CREATE TABLE transaction_references (
+	ticket_id BIGINT NOT NULL, 
+	position INTEGER NOT NULL, 
+	value VARCHAR(100) NOT NULL, 
+	PRIMARY KEY (ticket_id, position), 
+	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id) ON DELETE CASCADE
+);
+
+CREATE INDEX ix_transaction_references_value ON transaction_references (value);
+
+CREATE TABLE transaction_state_history (
+	id BIGSERIAL NOT NULL, 
+	ticket_id BIGINT NOT NULL, 
+	from_state VARCHAR(20), 
+	to_state VARCHAR(20) NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	source VARCHAR(40) NOT NULL, 
+	detail TEXT NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
+);
+
+CREATE INDEX ix_transaction_state_history_ticket ON transaction_state_history (ticket_id, id);
+
+CREATE FUNCTION transaction_state_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'transaction_state_history is append-only'; END $$;
+
+CREATE TRIGGER transaction_state_history_append_only BEFORE UPDATE OR DELETE ON transaction_state_history FOR EACH ROW EXECUTE FUNCTION transaction_state_history_append_only();
+
+CREATE TABLE caja_cheques (
+	id BIGSERIAL NOT NULL, 
+	payment_id BIGINT NOT NULL, 
+	banco VARCHAR(3) NOT NULL, 
+	numero VARCHAR(20) NOT NULL, 
+	valor NUMERIC(18, 2) NOT NULL, 
+	tipo_canje VARCHAR(1) NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT ck_caja_cheques_canje CHECK (tipo_canje IN ('P', 'O')), 
+	CONSTRAINT ck_caja_cheques_valor CHECK (valor > 0), 
+	FOREIGN KEY(payment_id) REFERENCES caja_payments (id)
+);
+
+CREATE INDEX ix_caja_cheques_payment ON caja_cheques (payment_id);
+
+CREATE TABLE caja_reversals (
+	id BIGSERIAL NOT NULL, 
+	operation_id BIGINT NOT NULL, 
+	bank_code VARCHAR(3) NOT NULL, 
+	original_id_transaccion VARCHAR(36) NOT NULL, 
+	numero_autorizacion_banco VARCHAR(16), 
+	payment_id BIGINT, 
+	motivo VARCHAR(3) NOT NULL, 
+	fecha_compensacion DATE NOT NULL, 
+	jornada VARCHAR(1) NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_caja_reversals_original UNIQUE (bank_code, original_id_transaccion), 
+	UNIQUE (operation_id), 
+	FOREIGN KEY(operation_id) REFERENCES caja_operations (id), 
+	FOREIGN KEY(bank_code) REFERENCES caja_banks (code), 
+	FOREIGN KEY(payment_id) REFERENCES caja_payments (id)
+);
 
 CREATE TABLE helpdesk_attachments (
 	id BIGSERIAL NOT NULL, 
@@ -408,3 +590,18 @@ CREATE TABLE helpdesk_attachments (
 );
 
 CREATE INDEX ix_helpdesk_attachments_request ON helpdesk_attachments (request_number, id);
+
+CREATE TABLE merchant_callback_attempts (
+	id BIGSERIAL NOT NULL, 
+	callback_id BIGINT NOT NULL, 
+	attempt INTEGER NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	duration_ms INTEGER, 
+	http_status INTEGER, 
+	response_excerpt TEXT NOT NULL, 
+	error TEXT NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(callback_id) REFERENCES merchant_callbacks (id)
+);
+
+CREATE INDEX ix_merchant_callback_attempts_callback ON merchant_callback_attempts (callback_id, id);

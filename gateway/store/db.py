@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, create_mock_engine, event
 from sqlalchemy.engine import make_url
 
 from gateway.settings import Settings
-from gateway.store import helpdesk_tables, mail_tables  # noqa: F401 (their tables join Base)
+from gateway.store import caja_tables, helpdesk_tables, mail_tables  # noqa: F401 (their tables join Base)
 from gateway.store.models import Base
 
 #: Execution option of connections that will write what they read (units of work).
@@ -78,7 +78,9 @@ def postgresql_ddl() -> str:
         statements.append(str(sql.compile(dialect=engine.dialect)).strip())
 
     engine = create_mock_engine(make_url("postgresql+psycopg://"), _collect)
-    Base.metadata.create_all(engine, checkfirst=False)
+    # By name, so that the order does not depend on which module imported its tables first.
+    tables = sorted(Base.metadata.tables.values(), key=lambda table: table.name)
+    Base.metadata.create_all(engine, tables=tables, checkfirst=False)
     statements = _sorted_index_runs(statements)
     header = (
         "-- Generated from gateway/store/models.py by `ecollect-gateway db ddl`; do not edit.\n"

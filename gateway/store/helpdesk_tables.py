@@ -34,12 +34,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.schema import DDL
 
+from gateway.store.append_only import append_only
 from gateway.store.models import Base
 from gateway.store.types import UtcDateTime
 
@@ -294,31 +293,4 @@ class SurveyRow(Base):
 
 
 # The history is append-only, in the database itself.
-event.listen(
-    EventRow.__table__,
-    "after_create",
-    DDL(
-        "CREATE FUNCTION helpdesk_events_append_only() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ BEGIN "
-        "RAISE EXCEPTION 'helpdesk_events is append-only'; END $$"
-    ).execute_if(dialect="postgresql"),
-)
-event.listen(
-    EventRow.__table__,
-    "after_create",
-    DDL(
-        "CREATE TRIGGER helpdesk_events_append_only "
-        "BEFORE UPDATE OR DELETE ON helpdesk_events "
-        "FOR EACH ROW EXECUTE FUNCTION helpdesk_events_append_only()"
-    ).execute_if(dialect="postgresql"),
-)
-for _operation in ("UPDATE", "DELETE"):
-    event.listen(
-        EventRow.__table__,
-        "after_create",
-        DDL(
-            f"CREATE TRIGGER helpdesk_events_no_{_operation.lower()} "
-            f"BEFORE {_operation} ON helpdesk_events "
-            "BEGIN SELECT RAISE(ABORT, 'helpdesk_events is append-only'); END"
-        ).execute_if(dialect="sqlite"),
-    )
+append_only(EventRow.__table__)

@@ -23,14 +23,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.schema import DDL
 
 from gateway.domain import limits
 from gateway.domain.transactions import LAPSES
+from gateway.store.append_only import append_only
 from gateway.store.types import Money, UtcDateTime
 
 #: The states that lapse at `expires_at` (`gateway.domain.transactions.LAPSES`), as SQL: the
@@ -320,21 +319,4 @@ class CallbackAttemptRow(Base):
     error: Mapped[str] = mapped_column(Text, default="")
 
 
-event.listen(
-    StateHistoryRow.__table__,
-    "after_create",
-    DDL(
-        "CREATE FUNCTION transaction_state_history_append_only() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ BEGIN "
-        "RAISE EXCEPTION 'transaction_state_history is append-only'; END $$"
-    ).execute_if(dialect="postgresql"),
-)
-event.listen(
-    StateHistoryRow.__table__,
-    "after_create",
-    DDL(
-        "CREATE TRIGGER transaction_state_history_append_only "
-        "BEFORE UPDATE OR DELETE ON transaction_state_history "
-        "FOR EACH ROW EXECUTE FUNCTION transaction_state_history_append_only()"
-    ).execute_if(dialect="postgresql"),
-)
+append_only(StateHistoryRow.__table__)
