@@ -126,6 +126,10 @@ class Settings:
     #: Resolution targets per priority in business minutes ("CRITICA=480,ALTA=1440"); a
     #: priority without one is measured with no target (D8).
     helpdesk_resolution_minutes: dict[str, int] = field(default_factory=dict)
+    #: Keys that seal secrets the gateway must read back (banks' WS-Security passwords,
+    #: `gateway.sealing`): `GATEWAY_SECRET_KEY`, comma-separated, the first seals, any opens
+    #: (rotation). None outside sandbox mode: no bank user can be stored or authenticated.
+    secret_keys: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -161,6 +165,11 @@ class Settings:
             mail_spool=Path(env.get("GATEWAY_MAIL_SPOOL") or defaults.mail_spool),
             mail_from=env.get("GATEWAY_MAIL_FROM") or defaults.mail_from,
             **_helpdesk_settings(env, defaults),
+            secret_keys=tuple(
+                key.strip()
+                for key in (env.get("GATEWAY_SECRET_KEY") or "").split(",")
+                if key.strip()
+            ),
         )
 
 
