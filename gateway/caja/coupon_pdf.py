@@ -95,7 +95,8 @@ class Coupon:
                 raise ValueError(f"the value for {_date_text(line.due_date)} must be positive")
             if line.amount != line.amount.quantize(_CENTAVO):
                 raise ValueError(f"the value for {_date_text(line.due_date)} has sub-centavos")
-        self.barcodes()  # a Gs1Error now rather than at rendering
+        for bill in self.barcodes():  # a Gs1Error now rather than at rendering
+            element_string(bill, self.widths)
 
     def barcodes(self) -> list[BillBarcode]:
         """One barcode per due date, the earliest first."""
@@ -134,19 +135,27 @@ def render_coupon(coupon: Coupon) -> bytes:
 
 
 def gs1_128(bill: BillBarcode, widths: FixedWidths | None, max_width: float) -> Code128Auto:
-    """The bars of `bill`, as wide as the X dimension allows within `max_width` points."""
+    """The bars of `bill`, X = 0.33 mm or narrower to fit `max_width` points (quiet zones of 10 X
+    included, the GS1 minimum)."""
     data = _REPORTLAB_FNC1 + element_string(bill, widths).replace(GS, _REPORTLAB_FNC1)
-    barcode = Code128Auto(data, barWidth=_BAR_WIDTH, barHeight=_BAR_HEIGHT, humanReadable=False)
-    if barcode.width > max_width:
-        modules = barcode.width / _BAR_WIDTH  # quiet zones included (10 X each side)
-        barcode = Code128Auto(
-            data,
-            barWidth=max_width / modules,
-            barHeight=_BAR_HEIGHT,
-            humanReadable=False,
-        )
+    barcode = _code128(data, _BAR_WIDTH)
+    if barcode.width > max_width:  # the width is linear in X: modules and quiet zones scale
+        barcode = _code128(data, _BAR_WIDTH * max_width / barcode.width)
     if barcode.encoded[:2] != [_START_C, _FNC1]:
         raise RuntimeError(f"the barcode of {human_readable(bill)} does not start with FNC1")
+    return barcode
+
+
+def _code128(data: str, bar_width: float) -> Code128Auto:
+    barcode = Code128Auto(
+        data,
+        barWidth=bar_width,
+        barHeight=_BAR_HEIGHT,
+        lquiet=10 * bar_width,
+        rquiet=10 * bar_width,
+        humanReadable=False,
+    )
+    barcode.width  # noqa: B018 - reportlab encodes lazily, on the first size query
     return barcode
 
 

@@ -50,8 +50,8 @@ class Gs1Error(ValueError):
 
     `ai` names the application identifier concerned and `position` the 1-based character of the
     text as given (None when the problem is the data, not a text); `missing` says a required AI
-    is absent (its position is then the end of the text). The message is in English and Spanish,
-    for the log and for the teller's screen.
+    is absent (its position is then the end of the text, one past its last character). The
+    message is in English and Spanish, for the log and for the teller's screen.
     """
 
     def __init__(
@@ -405,6 +405,8 @@ def _parse_hri(scan: _Text, index: int, fields: _Fields) -> _Fields:
     if key in fields:
         raise _repeated(scan, match.start(1), ai)
     start = match.end()
+    while start < len(text) and text[start] in " \t":
+        start += 1
     if ai == "8020":
         # Only a reference may hold '(' itself: every later "(AI)" may end it, the last first.
         ends = [len(text)] + [
@@ -412,9 +414,8 @@ def _parse_hri(scan: _Text, index: int, fields: _Fields) -> _Fields:
             for found in reversed(list(_HRI_AI.finditer(text, start)))
             if _known_ai(found.group(1))
         ]
-    else:
-        found_at = text.find("(", start)
-        ends = [len(text) if found_at == -1 else found_at]
+    else:  # digits only: the value ends at the next group or blank
+        ends = [next((i for i in range(start, len(text)) if text[i] in "( \t"), len(text))]
     return _first_parse(
         ends,
         lambda end: _parse_hri(
