@@ -23,8 +23,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference, render_coupon
+from gateway.caja.coupon_pdf import CouponLine, CouponReference, render_coupon
 from gateway.domain.gs1 import GS, FixedWidths, element_string, parse
+from tests.gs1_data import coupon
 
 TOOLS = {"pdftoppm": "poppler-utils", "pdftotext": "poppler-utils", "zbarimg": "zbar-tools"}
 ZBAR_NS = {"z": "http://zbar.sourceforge.net/2008/barcode"}
@@ -44,26 +45,7 @@ def _tools() -> None:
     pytest.skip(message)
 
 
-COUPON = Coupon(
-    entity_name="Acueducto de Ñuñoa & Cía. S.A. E.S.P.",
-    entity_nit="900123456-8",
-    service="Servicio de acueducto y alcantarillado",
-    agreement="12345",
-    gln="7709998000018",
-    references=(
-        CouponReference("Número de factura", "FAC-2026/000123"),
-        CouponReference("Código de cliente", "CLI-77"),
-        CouponReference("Periodo", "2026-11"),
-    ),
-    customer_name="María José Pérez",
-    customer_id="CC 1032456789",
-    description="Consumo de noviembre; incluye <cargo fijo> & reconexión",
-    lines=(
-        CouponLine(date(2027, 1, 15), Decimal("1300000")),
-        CouponLine(date(2026, 12, 15), Decimal("1234567.89")),
-        CouponLine(date(2026, 12, 31), Decimal("1250000.5")),
-    ),
-)
+COUPON = coupon()
 
 
 def scan(pdf: bytes, folder: Path) -> tuple[list[str], list[str]]:
@@ -123,25 +105,18 @@ def test_every_due_date_barcode_scans_to_its_value_and_date(tmp_path):
 
 
 def test_fixed_width_agreements_get_zero_padded_amounts_read_without_separators(tmp_path):
-    coupon = Coupon(
-        entity_name="Gas del Llano S.A.",
-        entity_nit="800123456-1",
-        service="Gas natural",
-        agreement="998",
+    gas = coupon(
         gln="7709998145740",
         references=(CouponReference("Referencia de pago", "002019400060"),),
-        customer_name="Pedro Gómez",
-        customer_id="CC 79123456",
-        description="Marzo",
         lines=(CouponLine(date(2017, 3, 6), Decimal(632650)),),
         widths=FixedWidths(reference=12, amount=10),
     )
-    (decoded,), _ = scan(render_coupon(coupon), tmp_path)
+    (decoded,), _ = scan(render_coupon(gas), tmp_path)
     assert decoded == "41577099981457408020002019400060\x1d39000000632650\x1d9620170306"
     # A bank system that drops the separators still reads it, with the agreement's widths.
-    assert parse(decoded.replace(GS, ""), coupon.widths) == coupon.barcodes()[0]
+    assert parse(decoded.replace(GS, ""), gas.widths) == gas.barcodes()[0]
     assert "(415)7709998145740(8020)002019400060(3900)0000632650(96)20170306" in text_of(
-        render_coupon(coupon), tmp_path
+        render_coupon(gas), tmp_path
     )
 
 

@@ -8,18 +8,10 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
-from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference, gs1_128
-from gateway.domain.gs1 import (
-    CSET_82,
-    GS,
-    BillBarcode,
-    FixedWidths,
-    Gs1Error,
-    element_string,
-    gln_check_digit,
-)
+from gateway.caja.coupon_pdf import CouponLine, CouponReference, gs1_128
+from gateway.domain.gs1 import GS, BillBarcode, FixedWidths, Gs1Error, element_string
+from tests.gs1_data import bills, coupon
 
 START_A, START_B, START_C, FNC1, STOP = 103, 104, 105, 102, 106
 CODE_C, CODE_B, CODE_A = 99, 100, 101
@@ -62,44 +54,12 @@ def test_bars_narrow_to_fit_and_stay_gs1_128():
     assert narrow.encoded == wide.encoded
 
 
-def _gln(first12: str) -> str:
-    return first12 + str(gln_check_digit(first12))
-
-
-@st.composite
-def bills(draw):  # type: ignore[no-untyped-def]
-    decimals = draw(st.integers(0, 9))
-    return BillBarcode(
-        gln=draw(st.text("0123456789", min_size=12, max_size=12).map(_gln)),
-        reference=draw(st.text(sorted(CSET_82), min_size=1, max_size=25)),
-        amount=Decimal(draw(st.integers(0, 10**15 - 1))).scaleb(-decimals),
-        amount_decimals=decimals,
-        due_date=draw(st.none() | st.dates()),
-    )
-
-
 @given(bills())
 def test_the_symbols_hold_fnc1_and_the_element_string(bill):
     """Odd digit runs after an FNC1 included: reportlab's plain Code128 garbles some of them."""
     symbols = gs1_128(bill, None, WIDE).encoded
     assert symbols[:2] == [START_C, FNC1]
     assert decode_code128(symbols) == GS + element_string(bill)
-
-
-def coupon(**changes) -> Coupon:  # type: ignore[no-untyped-def]
-    values = dict(
-        entity_name="Acueducto de Prueba S.A. E.S.P.",
-        entity_nit="900123456-8",
-        service="Acueducto",
-        agreement="12345",
-        gln="7709998000018",
-        references=(CouponReference("Número de factura", "FAC-1"),),
-        customer_name="María Pérez",
-        customer_id="CC 1032456789",
-        description="Noviembre",
-        lines=(CouponLine(date(2026, 12, 31), Decimal(150000)),),
-    )
-    return Coupon(**(values | changes))
 
 
 def test_barcodes_come_one_per_due_date_earliest_first_with_the_first_reference():
@@ -119,7 +79,7 @@ def test_barcodes_come_one_per_due_date_earliest_first_with_the_first_reference(
 def test_centavos_switch_the_amount_ai_to_3902_unless_the_agreement_fixes_it():
     lines = (CouponLine(date(2026, 12, 31), Decimal("1234.50")),)
     assert coupon(lines=lines).barcodes()[0].amount_ai == "3902"
-    assert coupon(amount_decimals=3).barcodes()[0].amount_digits() == "150000000"
+    assert coupon(amount_decimals=3).barcodes()[0].amount_digits() == "1234567890"
     with pytest.raises(Gs1Error, match="more than 0 decimals"):
         coupon(lines=lines, amount_decimals=0)
 

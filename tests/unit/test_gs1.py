@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.domain.gs1 import (
-    CSET_82,
     GS,
     BillBarcode,
     FixedWidths,
@@ -22,6 +21,7 @@ from gateway.domain.gs1 import (
     is_valid_gln,
     parse,
 )
+from tests.gs1_data import bills, references
 
 #: The research's sample decode (§C.2): 415 7709998145740 · 8020 002019400060 · 3900 0000632650
 #: · 96 20170306, a biller with fixed widths (reference 12, amount 10).
@@ -311,33 +311,6 @@ def test_fixed_widths_are_bounded(reference, amount):
 # ------------------------------------------------------------------------------------ properties
 
 
-def _gln(first12: str) -> str:
-    return first12 + str(gln_check_digit(first12))
-
-
-glns = st.text("0123456789", min_size=12, max_size=12).map(_gln)
-references = st.text(sorted(CSET_82), min_size=1, max_size=25)
-
-
-@st.composite
-def bills(draw, reference_length=None, amount_width=None):  # type: ignore[no-untyped-def]
-    decimals = draw(st.integers(0, 9))
-    digits = draw(st.integers(0, 10 ** (amount_width or 15) - 1))
-    if reference_length is None:
-        reference = draw(references)
-    else:
-        reference = draw(
-            st.text(sorted(CSET_82), min_size=reference_length, max_size=reference_length)
-        )
-    return BillBarcode(
-        gln=draw(glns),
-        reference=reference,
-        amount=Decimal(digits).scaleb(-decimals),
-        amount_decimals=decimals,
-        due_date=draw(st.none() | st.dates()),
-    )
-
-
 @given(bills())
 def test_the_element_string_reads_back(bill):
     assert parse(element_string(bill)) == bill
@@ -366,7 +339,7 @@ def test_without_separators_the_agreement_widths_read_back(case):
     assert parse(element_string(bill, widths), widths) == bill
 
 
-@given(st.text("0123456789", min_size=12, max_size=12), st.integers(1, 9), references)
+@given(st.text("0123456789", min_size=12, max_size=12), st.integers(1, 9), references())
 def test_any_gln_with_a_wrong_check_digit_is_refused(first12, shift, reference):
     wrong = first12 + str((gln_check_digit(first12) + shift) % 10)
     assert not is_valid_gln(wrong)
