@@ -8,11 +8,19 @@ A Colombian bill carries, in this order (research/caja-asobancaria.md §C):
     (96)  due date AAAAMMDD      a company-internal AI (X..90) the billers use for the date
 
 Variable-length fields are ended by FNC1 unless they are last; a scanner sends FNC1 as ASCII 29
-(GS), sometimes after the AIM prefix `]C1`, and never sends the leading FNC1 of the symbol. The
-parser accepts all of that, the parenthesised line a teller types from the paper, and data
-printed without any separator, which some billers do: then the agreement's fixed widths
-(`FixedWidths`) say where the reference and the amount end, or, without them, the reference is
-read up to the last place that leaves a valid tail (§C.3).
+(GS), sometimes after the AIM prefix `]C1`, and usually leaves out the symbol's leading FNC1
+(some send it as GS). `parse` reads:
+
+- the scanner form, with or without `]C1`, a leading GS, or a GS after the fixed-length 415;
+- the parenthesised line a teller types from the paper, blanks allowed between groups;
+- data printed without any separator, which some billers do: the agreement's fixed widths
+  (`FixedWidths`) say where the reference and the amount end; without them the reference is
+  read up to the last place that leaves a valid tail, and the amount up to a final 96+date
+  (§C.3). A GS, where present, ends a field whatever the widths say.
+
+The AIs may come in any order, each once; 415, 8020 and an amount are required, 96 is not. AI 96
+must hold a real calendar date AAAAMMDD (GS1 allows any X..90 there; the billers' use is the
+date). Errors name the AI and the 1-based character position of the text as given.
 
 A barcode is only a claim: the caja service must still match the GLN to the agreement and the
 amount and due date to the stored invoice (§D.4 rule 6). Pure functions: no I/O.
@@ -35,6 +43,9 @@ GLN_LENGTH = 13
 REFERENCE_MAX = 25
 AMOUNT_MAX_DIGITS = 15
 DATE_LENGTH = 8
+#: Far beyond any bill (a GS1-128 symbol holds 48 characters): longer input is refused unread.
+MAX_INPUT = 256
+_BLANKS = " \t\r\n"
 
 #: GS1 character set 82 (the "X" of the AI formats): the printable ASCII subset below.
 CSET_82 = frozenset(
@@ -68,20 +79,17 @@ class Gs1Error(ValueError):
         self.ai = ai
         self.position = position
         self.missing = missing
-        where_en = ", ".join(
-            part
-            for part in (f"AI {ai}" if ai else "", f"position {position}" if position else "")
-            if part
-        )
-        where_es = ", ".join(
-            part
-            for part in (f"IA {ai}" if ai else "", f"posición {position}" if position else "")
-            if part
-        )
         super().__init__(
-            f"{english}{f' [{where_en}]' if where_en else ''} / "
-            f"{spanish}{f' [{where_es}]' if where_es else ''}"
+            f"{english}{_where('AI', 'position', ai, position)} / "
+            f"{spanish}{_where('IA', 'posición', ai, position)}"
         )
+
+
+def _where(ai_word: str, position_word: str, ai: str | None, position: int | None) -> str:
+    parts = [f"{ai_word} {ai}"] if ai else []
+    if position is not None:
+        parts.append(f"{position_word} {position}")
+    return f" [{', '.join(parts)}]" if parts else ""
 
 
 def gln_check_digit(first12: str) -> int:
@@ -278,6 +286,12 @@ def parse(raw: str, widths: FixedWidths | None = None) -> BillBarcode:
     """
     if not isinstance(raw, str):
         raise Gs1Error("the barcode must be text", "el código de barras debe ser texto")
+    if len(raw) > MAX_INPUT:
+        raise Gs1Error(
+            f"the barcode has {len(raw)} characters, more than {MAX_INPUT}",
+            f"el código de barras tiene {len(raw)} caracteres, más de {MAX_INPUT}",
+            position=MAX_INPUT + 1,
+        )
     body = raw.lstrip(_BLANKS)
     start = len(raw) - len(body)
     text = body.rstrip(_BLANKS)
@@ -298,9 +312,6 @@ def parse(raw: str, widths: FixedWidths | None = None) -> BillBarcode:
     else:
         fields = _parse_elements(scan, 0, {})
     return _bill(fields)
-
-
-_BLANKS = " \t\r\n"
 
 
 def _bill(fields: _Fields) -> BillBarcode:

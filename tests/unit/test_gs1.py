@@ -222,6 +222,7 @@ ERRORS = [
     ("]C041577099981457408020ABC", None, None, 1, "']C0' is not GS1-128", "simbología"),
     ("]e0415", None, None, 1, "not GS1-128", "no es GS1-128"),
     ("\x1d\x1d", None, None, None, "the barcode is empty", "vacío"),
+    ("7" * 300, None, None, 257, "300 characters, more than 256", "más de 256"),
     (" ", None, None, None, "the barcode is empty", "vacío"),
     ("[415]7709998145740", None, None, 1, "unknown or unsupported AI", "IA desconocida"),
     ("(415)7709998145740 8020", None, None, 20, "expected an AI in parentheses", "paréntesis"),
