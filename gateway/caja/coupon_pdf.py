@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -26,7 +26,15 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from gateway.domain.gs1 import GS, BillBarcode, FixedWidths, element_string, human_readable
 from gateway.web.templating import money
@@ -81,7 +89,7 @@ class Coupon:
     description: str
     lines: tuple[CouponLine, ...]
     amount_decimals: int | None = None
-    widths: FixedWidths | None = field(default=None)
+    widths: FixedWidths | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.references) <= MAX_REFERENCES:
@@ -91,18 +99,21 @@ class Coupon:
         if len({line.due_date for line in self.lines}) != len(self.lines):
             raise ValueError("a coupon's due dates must differ")
         for line in self.lines:
-            if not isinstance(line.amount, Decimal) or not line.amount > 0:
+            amount = line.amount
+            if not isinstance(amount, Decimal) or not amount.is_finite() or not amount > 0:
                 raise ValueError(f"the value for {_date_text(line.due_date)} must be positive")
-            if line.amount != line.amount.quantize(_CENTAVO):
-                raise ValueError(f"the value for {_date_text(line.due_date)} has sub-centavos")
         for bill in self.barcodes():  # a Gs1Error now rather than at rendering
             element_string(bill, self.widths)
+        for line in self.lines:  # at most 15 digits now: quantize is exact
+            if line.amount != line.amount.quantize(_CENTAVO):
+                raise ValueError(f"the value for {_date_text(line.due_date)} has sub-centavos")
 
     def barcodes(self) -> list[BillBarcode]:
         """One barcode per due date, the earliest first."""
         decimals = self.amount_decimals
         if decimals is None:
-            decimals = 0 if all(line.amount % 1 == 0 for line in self.lines) else 2
+            whole = all(line.amount == line.amount.to_integral_value() for line in self.lines)
+            decimals = 0 if whole else 2
         return [
             BillBarcode(
                 gln=self.gln,
@@ -116,7 +127,9 @@ class Coupon:
 
 
 def render_coupon(coupon: Coupon) -> bytes:
-    """The coupon as a one-page PDF (US Letter, "carta")."""
+    """The coupon as a PDF on US Letter ("carta"): one page for ordinary content (a very long
+    description flows on to a second; a barcode block is never split). Text is set in the PDF
+    standard fonts, which cover Latin-1 (Spanish): other characters print as a box."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -170,8 +183,8 @@ _HRI = ParagraphStyle("coupon-hri", parent=_TEXT, fontName="Courier", fontSize=8
 _CAPTION = ParagraphStyle("coupon-caption", parent=_HEADING, alignment=1)
 
 
-def _story(coupon: Coupon, width: float) -> list:
-    story: list = [
+def _story(coupon: Coupon, width: float) -> list[Flowable]:
+    story: list[Flowable] = [
         Paragraph("Cupón de pago", _TITLE),
         Spacer(0, 3 * mm),
         Paragraph(_xml(coupon.entity_name), _ENTITY),
