@@ -153,8 +153,3 @@ def test_the_text_shows_labels_references_values_and_dates_colombian_style(tmp_p
         assert shown in text, shown
     # Earliest due date first, in the table and in the barcodes.
     assert text.index("15/12/2026") < text.index("31/12/2026") < text.index("15/01/2027")
-
-
-def test_the_same_coupon_renders_the_same_bytes():
-    assert render_coupon(COUPON) == render_coupon(COUPON)
-    assert render_coupon(COUPON).startswith(b"%PDF-")

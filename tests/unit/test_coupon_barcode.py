@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 
-from gateway.caja.coupon_pdf import CouponLine, CouponReference, gs1_128
+from gateway.caja.coupon_pdf import CouponLine, CouponReference, gs1_128, render_coupon
 from gateway.domain.gs1 import GS, BillBarcode, FixedWidths, Gs1Error, element_string
 from tests.gs1_data import bills, coupon
 
@@ -119,3 +119,8 @@ def test_centavos_switch_the_amount_ai_to_3902_unless_the_agreement_fixes_it():
 def test_a_coupon_is_built_only_from_printable_scannable_data(changes, error, message):
     with pytest.raises(error, match=message):
         coupon(**changes)
+
+
+def test_the_same_coupon_renders_the_same_bytes():
+    pdf = render_coupon(coupon())
+    assert pdf.startswith(b"%PDF-") and pdf == render_coupon(coupon())
