@@ -36,6 +36,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from gateway.domain.cartera import Invoice
 from gateway.domain.gs1 import GS, BillBarcode, FixedWidths, element_string, human_readable
 from gateway.web.templating import money
 
@@ -107,6 +108,44 @@ class Coupon:
         for line in self.lines:  # at most 15 digits now: quantize is exact
             if line.amount != line.amount.quantize(_CENTAVO):
                 raise ValueError(f"the value for {_date_text(line.due_date)} has sub-centavos")
+
+    @classmethod
+    def for_invoice(
+        cls,
+        invoice: Invoice,
+        *,
+        entity_name: str,
+        entity_nit: str,
+        service: str,
+        agreement: str,
+        gln: str,
+        reference_titles: Sequence[str],
+        widths: FixedWidths | None = None,
+    ) -> Coupon:
+        """The coupon of a portfolio invoice: its references (titled by the service's
+        reference rules, in order), customer, description and installments; the agreement's
+        code, GLN and fixed widths (`FixedWidths(reference_length, amount_length)` when the
+        agreement sets both)."""
+        values = (invoice.reference1, invoice.reference2, invoice.reference3)
+        titles = [
+            (reference_titles[i] if i < len(reference_titles) else "") or f"Referencia {i + 1}"
+            for i in range(len(values))
+        ]
+        return cls(
+            entity_name=entity_name,
+            entity_nit=entity_nit,
+            service=service,
+            agreement=agreement,
+            gln=gln,
+            references=tuple(
+                CouponReference(titles[i], value) for i, value in enumerate(values) if value
+            ),
+            customer_name=invoice.name,
+            customer_id=f"{invoice.id_type} {invoice.id_number}",
+            description=invoice.description,
+            lines=tuple(CouponLine(i.due_date, i.value) for i in invoice.installments),
+            widths=widths,
+        )
 
     def barcodes(self) -> list[BillBarcode]:
         """One barcode per due date, the earliest first."""

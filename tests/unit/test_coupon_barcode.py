@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 
-from gateway.caja.coupon_pdf import CouponLine, CouponReference, gs1_128, render_coupon
+from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference, gs1_128, render_coupon
+from gateway.domain.cartera import Installment, Invoice
 from gateway.domain.gs1 import GS, BillBarcode, FixedWidths, Gs1Error, element_string
 from tests.gs1_data import bills, coupon
 
@@ -124,3 +125,43 @@ def test_a_coupon_is_built_only_from_printable_scannable_data(changes, error, me
 def test_the_same_coupon_renders_the_same_bytes():
     pdf = render_coupon(coupon())
     assert pdf.startswith(b"%PDF-") and pdf == render_coupon(coupon())
+
+
+def test_a_portfolio_invoice_maps_to_its_coupon():
+    invoice = Invoice(
+        entity_code="10001",
+        srv_code="1001",
+        reference1="002019400060",
+        reference2=None,
+        reference3="2026-11",
+        id_type="CC",
+        id_number="1032456789",
+        name="María José Pérez",
+        description="Noviembre",
+        installments=(
+            Installment(date(2026, 12, 15), Decimal("150000.00")),
+            Installment(date(2026, 12, 31), Decimal("155000.50")),
+        ),
+    )
+    made = Coupon.for_invoice(
+        invoice,
+        entity_name="Acueducto",
+        entity_nit="900123456-8",
+        service="Acueducto",
+        agreement="12345",
+        gln="7709998145740",
+        reference_titles=["Número de factura", "Código de cliente"],
+        widths=FixedWidths(12, 10),
+    )
+    assert made.references == (
+        CouponReference("Número de factura", "002019400060"),
+        CouponReference("Referencia 3", "2026-11"),
+    )
+    assert (made.customer_name, made.customer_id) == ("María José Pérez", "CC 1032456789")
+    assert [(b.due_date, b.amount, b.amount_ai) for b in made.barcodes()] == [
+        (date(2026, 12, 15), Decimal(150000), "3902"),
+        (date(2026, 12, 31), Decimal("155000.5"), "3902"),
+    ]
+    assert element_string(made.barcodes()[0], made.widths) == (
+        "41577099981457408020002019400060\x1d39020015000000\x1d9620261215"
+    )
