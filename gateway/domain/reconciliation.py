@@ -33,6 +33,7 @@ collected it (a 2001 file lists collections only). Each pass is a dict lookup pe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -143,6 +144,7 @@ class Conciliacion:
 
 _HAS_ID, _HAS_AUTH, _TRUNCATED = 1, 2, 4
 _NO_SUFFIX: Final = "000000"
+_NOT_DIGITS = re.compile(r"[^0-9]+")
 
 
 def last_six_digits(text: str | None) -> str:
@@ -150,61 +152,58 @@ def last_six_digits(text: str | None) -> str:
     Asobancaria 2001 detail can carry of an idTransaccion or numeroAutorizacionBanco."""
     if not text:
         return _NO_SUFFIX
-    return "".join(char for char in text if "0" <= char <= "9")[-6:].zfill(6)
+    tail = text[-6:]
+    if len(tail) == 6 and tail.isascii() and tail.isdigit():
+        return tail  # the common shape: ids that end in digits
+    return _NOT_DIGITS.sub("", text)[-6:].zfill(6)
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    kind: int  # _HAS_ID | _HAS_AUTH | _TRUNCATED
-    id: str | None
-    auth: str | None
-    reference: str
-    suffixes: tuple[str, str] | None  # None when both are 000000: nothing to match on
-    valor: Decimal
-    estado: Estado
+# What matching knows of an entry: (kind, id, authorization, reference key, the entry), kind
+# being _HAS_ID | _HAS_AUTH, or _TRUNCATED for an entry that has only the file's six digits.
+_Facts = tuple[int, str | None, str | None, str, Recaudo]
 
 
 def _facts(entry: Recaudo) -> _Facts:
-    ident = (entry.id_transaccion or "").strip() or None
-    auth = (entry.numero_autorizacion_banco or "").strip() or None
+    ident = entry.id_transaccion
+    if ident is not None:
+        ident = ident.strip() or None
+    auth = entry.numero_autorizacion_banco
+    if auth is not None:
+        auth = auth.strip() or None
     kind = (_HAS_ID if ident else 0) | (_HAS_AUTH if auth else 0)
-    if kind == 0 and (entry.sufijo_operacion or entry.sufijo_autorizacion):
+    if not kind and (entry.sufijo_operacion or entry.sufijo_autorizacion):
         kind = _TRUNCATED
+    return kind, ident, auth, reference_key(entry.referencia1), entry
+
+
+def _by_id(facts: _Facts) -> object:
+    return None if facts[1] is None else (facts[1], facts[3])
+
+
+def _by_authorization(facts: _Facts) -> object:
+    return None if facts[2] is None else (facts[2], facts[3])
+
+
+def _by_suffixes(facts: _Facts) -> object:
+    entry = facts[4]
+    if facts[0] == _TRUNCATED:
         suffixes = (
             (entry.sufijo_operacion or _NO_SUFFIX).zfill(6),
             (entry.sufijo_autorizacion or _NO_SUFFIX).zfill(6),
         )
     else:
-        suffixes = (last_six_digits(ident), last_six_digits(auth))
-    return _Facts(
-        kind,
-        ident,
-        auth,
-        reference_key(entry.referencia1),
-        None if suffixes == (_NO_SUFFIX, _NO_SUFFIX) else suffixes,
-        entry.valor,
-        entry.estado,
-    )
-
-
-def _by_id(facts: _Facts) -> object:
-    return None if facts.id is None else (facts.id, facts.reference)
-
-
-def _by_authorization(facts: _Facts) -> object:
-    return None if facts.auth is None else (facts.auth, facts.reference)
-
-
-def _by_suffixes(facts: _Facts) -> object:
-    return None if facts.suffixes is None else (facts.reference, facts.suffixes)
+        suffixes = (last_six_digits(facts[1]), last_six_digits(facts[2]))
+    if suffixes == (_NO_SUFFIX, _NO_SUFFIX):
+        return None  # nothing to match on (real teller files carry zeros)
+    return facts[3], suffixes
 
 
 def _by_value_and_state(facts: _Facts) -> object:
-    return (facts.reference, facts.valor, facts.estado)
+    return facts[3], facts[4].valor, facts[4].estado
 
 
 def _by_value(facts: _Facts) -> object:
-    return (facts.reference, facts.valor)
+    return facts[3], facts[4].valor
 
 
 def _apart(bank: int, ecollect: int) -> bool:
@@ -235,23 +234,26 @@ def _match(bank: list[_Facts], ecollect: list[_Facts]) -> list[int]:
     """For each bank entry, the index of its eCollect partner, or -1."""
     partner = [-1] * len(bank)
     taken = bytearray(len(ecollect))
+    truncated = any(f[0] == _TRUNCATED for f in bank) or any(f[0] == _TRUNCATED for f in ecollect)
     for key_of, partners in _PASSES:
+        if key_of is _by_suffixes and not truncated:
+            continue
+        wanted = [
+            (position, key)
+            for position, facts in enumerate(bank)
+            if partner[position] < 0 and (key := key_of(facts)) is not None
+        ]
+        if not wanted:
+            continue
         index: dict[tuple[int, object], list[int]] = {}
         for position in range(len(ecollect) - 1, -1, -1):  # reversed: pop() gives the earliest
             if not taken[position]:
                 facts = ecollect[position]
                 key = key_of(facts)
                 if key is not None:
-                    index.setdefault((facts.kind, key), []).append(position)
-        if not index:
-            continue
-        for position, facts in enumerate(bank):
-            if partner[position] >= 0:
-                continue
-            key = key_of(facts)
-            if key is None:
-                continue
-            for kind in partners[facts.kind]:
+                    index.setdefault((facts[0], key), []).append(position)
+        for position, key in wanted:
+            for kind in partners[bank[position][0]]:
                 candidates = index.get((kind, key))
                 if candidates:
                     found = candidates.pop()
