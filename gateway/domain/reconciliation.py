@@ -12,11 +12,13 @@ entry first when several share a key:
 1. (idTransaccion, referencia1), both sides having the id.
 2. (numeroAutorizacionBanco, referencia1), both sides having it, unless both have an id (two
    different ids are two transactions, whatever else they share).
-3. (referencia1, last 6 digits of idTransaccion, last 6 digits of numeroAutorizacionBanco) when
-   one side knows only those six digits. That is an Asobancaria 2001 file: its detail has no
-   idTransaccion, only a 6-digit número de operación and de autorización, which eCollect fills
-   with those last six digits (`archivo_asobancaria`). Six digits alone collide in a day of
-   100 000 payments; with the reference they do not. A file whose two numbers are 000000 (real
+3. (referencia1, last 6 digits of idTransaccion, last 6 digits of numeroAutorizacionBanco,
+   value, state), then without value and state, when one side knows only those six digits.
+   That is an Asobancaria 2001 file: its detail has no idTransaccion, only a 6-digit número
+   de operación and de autorización, which eCollect fills with those last six digits
+   (`archivo_asobancaria`). Six digits alone collide in a day of 100 000 payments; with the
+   reference they hardly do, and when they do, value and state pair the right ones first
+   (the file's order is by lote, not eCollect's). A file whose two numbers are 000000 (real
    teller files) skips this pass.
 4. (referencia1, value, state), then (referencia1, value): for entries that are not told apart
    by an id or an authorization number both sides have. The state comes first so that a
@@ -24,11 +26,12 @@ entry first when several share a key:
    invoice and value.
 
 References are compared without padding or leading zeros on both sides (`reference_key`): an
-Asobancaria file zero-fills them and cannot carry leading zeros. Value is not part of the keys
-of passes 1–3, so a matched pair whose values differ is a VALOR_DIFERENTE; a pair whose states
-differ is an ESTADO_DIFERENTE (a pair can be both). Reversed entries (R) are matched like the
-others but count in no total, and one left without a partner is no difference: neither side
-collected it (a 2001 file lists collections only). Each pass is a dict lookup per entry: O(n).
+Asobancaria file zero-fills them and cannot carry leading zeros. Passes 1, 2 and the second of
+3 do not compare value, so a matched pair whose values differ is a VALOR_DIFERENTE; a pair
+whose states differ is an ESTADO_DIFERENTE (a pair can be both). Reversed entries (R) are
+matched like the others but count in no total, and one left without a partner is no
+difference: neither side collected it (a 2001 file lists collections only). Each pass is a
+dict lookup per entry: O(n).
 """
 
 from __future__ import annotations
@@ -184,7 +187,7 @@ def _by_authorization(facts: _Facts) -> object:
     return None if facts[2] is None else (facts[2], facts[3])
 
 
-def _by_suffixes(facts: _Facts) -> object:
+def _suffixes(facts: _Facts) -> tuple[str, str] | None:
     entry = facts[4]
     if facts[0] == _TRUNCATED:
         suffixes = (
@@ -195,7 +198,17 @@ def _by_suffixes(facts: _Facts) -> object:
         suffixes = (last_six_digits(facts[1]), last_six_digits(facts[2]))
     if suffixes == (_NO_SUFFIX, _NO_SUFFIX):
         return None  # nothing to match on (real teller files carry zeros)
-    return facts[3], suffixes
+    return suffixes
+
+
+def _by_suffixes_value_and_state(facts: _Facts) -> object:
+    suffixes = _suffixes(facts)
+    return None if suffixes is None else (facts[3], suffixes, facts[4].valor, facts[4].estado)
+
+
+def _by_suffixes(facts: _Facts) -> object:
+    suffixes = _suffixes(facts)
+    return None if suffixes is None else (facts[3], suffixes)
 
 
 def _by_value_and_state(facts: _Facts) -> object:
@@ -213,6 +226,9 @@ def _apart(bank: int, ecollect: int) -> bool:
 
 
 _KINDS = range(8)
+_ONE_TRUNCATED = {
+    b: [e for e in _KINDS if (b | e) & _TRUNCATED and not _apart(b, e)] for b in _KINDS
+}
 # Per pass: its key, and for each kind of bank entry the kinds of eCollect entry it may pair
 # with, in the order tried.
 _PASSES = (
@@ -221,10 +237,8 @@ _PASSES = (
         _by_authorization,
         {b: [e for e in _KINDS if b & e & _HAS_AUTH and not b & e & _HAS_ID] for b in _KINDS},
     ),
-    (
-        _by_suffixes,
-        {b: [e for e in _KINDS if (b | e) & _TRUNCATED and not _apart(b, e)] for b in _KINDS},
-    ),
+    (_by_suffixes_value_and_state, _ONE_TRUNCATED),
+    (_by_suffixes, _ONE_TRUNCATED),
     (_by_value_and_state, {b: [e for e in _KINDS if not _apart(b, e)] for b in _KINDS}),
     (_by_value, {b: [e for e in _KINDS if not _apart(b, e)] for b in _KINDS}),
 )
@@ -236,7 +250,7 @@ def _match(bank: list[_Facts], ecollect: list[_Facts]) -> list[int]:
     taken = bytearray(len(ecollect))
     truncated = any(f[0] == _TRUNCATED for f in bank) or any(f[0] == _TRUNCATED for f in ecollect)
     for key_of, partners in _PASSES:
-        if key_of is _by_suffixes and not truncated:
+        if partners is _ONE_TRUNCATED and not truncated:
             continue
         wanted = [
             (position, key)
