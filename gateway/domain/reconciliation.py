@@ -230,7 +230,7 @@ _ONE_TRUNCATED = {
     b: [e for e in _KINDS if (b | e) & _TRUNCATED and not _apart(b, e)] for b in _KINDS
 }
 # Per pass: its key, and for each kind of bank entry the kinds of eCollect entry it may pair
-# with, in the order tried.
+# with (the earliest candidate of all those kinds is taken).
 _PASSES = (
     (_by_id, {b: [e for e in _KINDS if b & e & _HAS_ID] for b in _KINDS}),
     (
@@ -260,20 +260,25 @@ def _match(bank: list[_Facts], ecollect: list[_Facts]) -> list[int]:
         if not wanted:
             continue
         index: dict[tuple[int, object], list[int]] = {}
+        present = set()
         for position in range(len(ecollect) - 1, -1, -1):  # reversed: pop() gives the earliest
             if not taken[position]:
                 facts = ecollect[position]
                 key = key_of(facts)
                 if key is not None:
                     index.setdefault((facts[0], key), []).append(position)
+                    present.add(facts[0])
+        kinds = {b: [e for e in partners[b] if e in present] for b in partners}
         for position, key in wanted:
-            for kind in partners[bank[position][0]]:
+            best = None
+            for kind in kinds[bank[position][0]]:
                 candidates = index.get((kind, key))
-                if candidates:
-                    found = candidates.pop()
-                    partner[position] = found
-                    taken[found] = 1
-                    break
+                if candidates and (best is None or candidates[-1] < best[-1]):
+                    best = candidates
+            if best is not None:
+                found = best.pop()
+                partner[position] = found
+                taken[found] = 1
     return partner
 
 
