@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from gateway.clock import BOGOTA
 from gateway.domain.asobancaria import (
@@ -161,9 +161,14 @@ def last_six_digits(text: str | None) -> str:
     return _NOT_DIGITS.sub("", text)[-6:].zfill(6)
 
 
-# What matching knows of an entry: (kind, id, authorization, reference key, the entry), kind
-# being _HAS_ID | _HAS_AUTH, or _TRUNCATED for an entry that has only the file's six digits.
-_Facts = tuple[int, str | None, str | None, str, Recaudo]
+# What matching knows of an entry: (kind, id, authorization, reference key, value, paid,
+# suffixes), kind being _HAS_ID | _HAS_AUTH, or _TRUNCATED for an entry that has only a file's
+# six digits. Suffixes of the others are worked out only when some entry is truncated. The
+# state is a bool in keys (an enum member hashes through a Python-level __hash__), and facts
+# are tuples of plain values, which the garbage collector stops tracking.
+_Facts = tuple[Any, ...]
+_ID, _AUTH, _REFERENCE, _VALUE, _PAID, _SUFFIXES = 1, 2, 3, 4, 5, 6
+_NO_SUFFIXES = (_NO_SUFFIX, _NO_SUFFIX)
 
 
 def _facts(entry: Recaudo) -> _Facts:
@@ -174,49 +179,52 @@ def _facts(entry: Recaudo) -> _Facts:
     if auth is not None:
         auth = auth.strip() or None
     kind = (_HAS_ID if ident else 0) | (_HAS_AUTH if auth else 0)
+    suffixes = None
     if not kind and (entry.sufijo_operacion or entry.sufijo_autorizacion):
         kind = _TRUNCATED
-    return kind, ident, auth, reference_key(entry.referencia1), entry
-
-
-def _by_id(facts: _Facts) -> object:
-    return None if facts[1] is None else (facts[1], facts[3])
-
-
-def _by_authorization(facts: _Facts) -> object:
-    return None if facts[2] is None else (facts[2], facts[3])
-
-
-def _suffixes(facts: _Facts) -> tuple[str, str] | None:
-    entry = facts[4]
-    if facts[0] == _TRUNCATED:
         suffixes = (
             (entry.sufijo_operacion or _NO_SUFFIX).zfill(6),
             (entry.sufijo_autorizacion or _NO_SUFFIX).zfill(6),
         )
-    else:
-        suffixes = (last_six_digits(facts[1]), last_six_digits(facts[2]))
-    if suffixes == (_NO_SUFFIX, _NO_SUFFIX):
-        return None  # nothing to match on (real teller files carry zeros)
-    return suffixes
+        if suffixes == _NO_SUFFIXES:
+            suffixes = None  # nothing to match on (real teller files carry zeros)
+    paid = entry.estado is Estado.PAGADO
+    return kind, ident, auth, reference_key(entry.referencia1), entry.valor, paid, suffixes
+
+
+def _with_suffixes(facts: _Facts) -> _Facts:
+    if facts[0] == _TRUNCATED:
+        return facts
+    suffixes = (last_six_digits(facts[_ID]), last_six_digits(facts[_AUTH]))
+    return facts[:_SUFFIXES] + (None if suffixes == _NO_SUFFIXES else suffixes,)
+
+
+def _by_id(facts: _Facts) -> object:
+    return None if facts[_ID] is None else (facts[_ID], facts[_REFERENCE])
+
+
+def _by_authorization(facts: _Facts) -> object:
+    return None if facts[_AUTH] is None else (facts[_AUTH], facts[_REFERENCE])
 
 
 def _by_suffixes_value_and_state(facts: _Facts) -> object:
-    suffixes = _suffixes(facts)
-    return None if suffixes is None else (facts[3], suffixes, facts[4].valor, facts[4].estado)
+    suffixes = facts[_SUFFIXES]
+    if suffixes is None:
+        return None
+    return facts[_REFERENCE], suffixes, facts[_VALUE], facts[_PAID]
 
 
 def _by_suffixes(facts: _Facts) -> object:
-    suffixes = _suffixes(facts)
-    return None if suffixes is None else (facts[3], suffixes)
+    suffixes = facts[_SUFFIXES]
+    return None if suffixes is None else (facts[_REFERENCE], suffixes)
 
 
 def _by_value_and_state(facts: _Facts) -> object:
-    return facts[3], facts[4].valor, facts[4].estado
+    return facts[_REFERENCE], facts[_VALUE], facts[_PAID]
 
 
 def _by_value(facts: _Facts) -> object:
-    return facts[3], facts[4].valor
+    return facts[_REFERENCE], facts[_VALUE]
 
 
 def _apart(bank: int, ecollect: int) -> bool:
@@ -248,37 +256,57 @@ def _match(bank: list[_Facts], ecollect: list[_Facts]) -> list[int]:
     """For each bank entry, the index of its eCollect partner, or -1."""
     partner = [-1] * len(bank)
     taken = bytearray(len(ecollect))
-    truncated = any(f[0] == _TRUNCATED for f in bank) or any(f[0] == _TRUNCATED for f in ecollect)
+    if any(f[0] == _TRUNCATED for f in bank) or any(f[0] == _TRUNCATED for f in ecollect):
+        bank = [_with_suffixes(facts) for facts in bank]
+        ecollect = [_with_suffixes(facts) for facts in ecollect]
+    # (else every suffix key is None and passes 3 skip themselves)
     for key_of, partners in _PASSES:
-        if partners is _ONE_TRUNCATED and not truncated:
+        keys = [None if partner[i] >= 0 else key_of(facts) for i, facts in enumerate(bank)]
+        if all(key is None for key in keys):
             continue
-        wanted = [
-            (position, key)
-            for position, facts in enumerate(bank)
-            if partner[position] < 0 and (key := key_of(facts)) is not None
-        ]
-        if not wanted:
-            continue
-        index: dict[tuple[int, object], list[int]] = {}
-        present = set()
-        for position in range(len(ecollect) - 1, -1, -1):  # reversed: pop() gives the earliest
-            if not taken[position]:
-                facts = ecollect[position]
-                key = key_of(facts)
-                if key is not None:
-                    index.setdefault((facts[0], key), []).append(position)
-                    present.add(facts[0])
-        kinds = {b: [e for e in partners[b] if e in present] for b in partners}
-        for position, key in wanted:
-            best = None
-            for kind in kinds[bank[position][0]]:
-                candidates = index.get((kind, key))
-                if candidates and (best is None or candidates[-1] < best[-1]):
-                    best = candidates
-            if best is not None:
-                found = best.pop()
-                partner[position] = found
-                taken[found] = 1
+        # kind -> key -> the eCollect position holding it, or a list of them, latest first
+        # (one a key is the rule; a list of one int each would cost 100 000 lists).
+        index: dict[int, dict[object, Any]] = {}
+        for position in range(len(ecollect) - 1, -1, -1):
+            if taken[position]:
+                continue
+            facts = ecollect[position]
+            key = key_of(facts)
+            if key is None:
+                continue
+            by_key = index.get(facts[0])
+            if by_key is None:
+                by_key = index[facts[0]] = {}
+            slot = by_key.get(key)
+            if slot is None:
+                by_key[key] = position
+            elif slot.__class__ is int:
+                by_key[key] = [slot, position]
+            else:
+                slot.append(position)
+        compatible = {b: [index[e] for e in kinds if e in index] for b, kinds in partners.items()}
+        for position, key in enumerate(keys):
+            if key is None:
+                continue
+            best: dict[object, Any] | None = None
+            earliest = -1
+            for by_key in compatible[bank[position][0]]:
+                slot = by_key.get(key)
+                if slot is not None:
+                    first = slot if slot.__class__ is int else slot[-1]
+                    if best is None or first < earliest:
+                        best, earliest = by_key, first
+            if best is None:
+                continue
+            slot = best[key]
+            if slot.__class__ is int:
+                del best[key]
+            else:
+                slot.pop()
+                if len(slot) == 1:
+                    best[key] = slot[0]
+            partner[position] = earliest
+            taken[earliest] = 1
     return partner
 
 
