@@ -508,17 +508,32 @@ LAYOUTS: Final[Mapping[str, tuple[Field, ...]]] = {
 # --- writing --------------------------------------------------------------------------------
 
 
-def _record(
-    fields: tuple[Field, ...], values: Mapping[str, Any], where: str, problems: list[str]
-) -> str:
-    parts = []
-    for field in fields:
-        try:
-            parts.append(field.encode(values.get(field.name)))
-        except ValueError as exc:
-            problems.append(f"{where}, {field.name}: {exc}")
-            parts.append(" " * field.length)
-    return "".join(parts)
+class _Records:
+    """The records being written, and every value that did not fit, named by where it is."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.problems: list[str] = []
+        self._failures: list[tuple[str, str]] = []
+
+    def add(
+        self, fields: tuple[Field, ...], values: Mapping[str, Any], where: str | tuple[Any, ...]
+    ) -> None:
+        """`where` names the record in a problem: a detail's (lote, number, reference) is
+        written out only if there is one."""
+        parts = []
+        for field in fields:
+            try:
+                parts.append(field.encode(values.get(field.name)))
+            except ValueError as exc:
+                self._failures.append((field.name, str(exc)))
+        if self._failures:
+            if isinstance(where, tuple):
+                where = f"{where[0]}, detalle {where[1]} (06, referencia {where[2]!r})"
+            self.problems.extend(f"{where}, {name}: {why}" for name, why in self._failures)
+            self._failures.clear()
+        else:
+            self.lines.append("".join(parts))
 
 
 def _values(record: Any) -> dict[str, Any]:
@@ -531,38 +546,30 @@ def write(collection: CollectionFile) -> bytes:
     Counts and totals of 08 and 09 are computed from the details. Raises WriteError naming
     every value that does not fit its field (nothing is truncated, rounded or transliterated).
     """
-    problems: list[str] = []
+    records = _Records()
     if not collection.lotes:
-        problems.append("the file has no lote (a 2001 file holds at least one 05 … 08)")
-    records = [_record(HEADER_FIELDS, _values(collection.header), "01", problems)]
+        records.problems.append("the file has no lote (a 2001 file holds at least one 05 … 08)")
+    records.add(HEADER_FIELDS, _values(collection.header), "01")
     for batch in collection.lotes:
         lote = f"lote {batch.numero_lote}"
-        records.append(
-            _record(
-                BATCH_FIELDS,
-                {"codigo_servicio": batch.codigo_servicio, "numero_lote": batch.numero_lote},
-                f"{lote} (05)",
-                problems,
-            )
-        )
-        before = len(problems)
+        numbers = {"codigo_servicio": batch.codigo_servicio, "numero_lote": batch.numero_lote}
+        records.add(BATCH_FIELDS, numbers, f"{lote} (05)")
+        before = len(records.problems)
         for number, detail in enumerate(batch.detalles, 1):
             if not isinstance(detail, Detail):
-                problems.append(f"{lote}, detalle {number}: not a Detail")
+                records.problems.append(f"{lote}, detalle {number}: not a Detail")
                 continue
-            where = f"{lote}, detalle {number} (06, referencia {detail.referencia!r})"
-            records.append(_record(DETAIL_FIELDS, _values(detail), where, problems))
-        if len(problems) == before:  # a total of values that are not all Decimals is no total
+            records.add(DETAIL_FIELDS, _values(detail), (lote, number, detail.referencia))
+        if len(records.problems) == before:  # values that are not all Decimals have no total
             control = {"cantidad": batch.cantidad, "valor_total": batch.valor_total}
             control["numero_lote"] = batch.numero_lote
-            records.append(_record(BATCH_CONTROL_FIELDS, control, f"{lote} (08)", problems))
-    if problems:
-        raise WriteError(problems)
-    control = {"cantidad": collection.cantidad, "valor_total": collection.valor_total}
-    records.append(_record(FILE_CONTROL_FIELDS, control, "09", problems))
-    if problems:
-        raise WriteError(problems)
-    return ("\r\n".join(records) + "\r\n").encode("ascii")
+            records.add(BATCH_CONTROL_FIELDS, control, f"{lote} (08)")
+    if not records.problems:
+        control = {"cantidad": collection.cantidad, "valor_total": collection.valor_total}
+        records.add(FILE_CONTROL_FIELDS, control, "09")
+    if records.problems:
+        raise WriteError(records.problems)
+    return ("\r\n".join(records.lines) + "\r\n").encode("ascii")
 
 
 # --- reading --------------------------------------------------------------------------------
