@@ -256,20 +256,24 @@ def _match(bank: list[_Facts], ecollect: list[_Facts]) -> list[int]:
     """For each bank entry, the index of its eCollect partner, or -1."""
     partner = [-1] * len(bank)
     taken = bytearray(len(ecollect))
-    if any(f[0] == _TRUNCATED for f in bank) or any(f[0] == _TRUNCATED for f in ecollect):
+    # Pass 3 pairs a truncated entry with one of the other side: only that side needs the
+    # suffixes of its full ids (without any, every suffix key is None: passes 3 skip).
+    if any(f[0] == _TRUNCATED and f[_SUFFIXES] for f in ecollect):
         bank = [_with_suffixes(facts) for facts in bank]
+    if any(f[0] == _TRUNCATED and f[_SUFFIXES] for f in bank):
         ecollect = [_with_suffixes(facts) for facts in ecollect]
-    # (else every suffix key is None and passes 3 skip themselves)
+    bank_left = list(range(len(bank)))
+    ecollect_left = list(range(len(ecollect) - 1, -1, -1))  # latest first: see `index`
     for key_of, partners in _PASSES:
-        keys = [None if partner[i] >= 0 else key_of(facts) for i, facts in enumerate(bank)]
-        if all(key is None for key in keys):
+        wanted = [
+            (position, key) for position in bank_left if (key := key_of(bank[position])) is not None
+        ]
+        if not wanted or not ecollect_left:
             continue
         # kind -> key -> the eCollect position holding it, or a list of them, latest first
         # (one a key is the rule; a list of one int each would cost 100 000 lists).
         index: dict[int, dict[object, Any]] = {}
-        for position in range(len(ecollect) - 1, -1, -1):
-            if taken[position]:
-                continue
+        for position in ecollect_left:
             facts = ecollect[position]
             key = key_of(facts)
             if key is None:
@@ -285,9 +289,7 @@ def _match(bank: list[_Facts], ecollect: list[_Facts]) -> list[int]:
             else:
                 slot.append(position)
         compatible = {b: [index[e] for e in kinds if e in index] for b, kinds in partners.items()}
-        for position, key in enumerate(keys):
-            if key is None:
-                continue
+        for position, key in wanted:
             best: dict[object, Any] | None = None
             earliest = -1
             for by_key in compatible[bank[position][0]]:
@@ -307,6 +309,8 @@ def _match(bank: list[_Facts], ecollect: list[_Facts]) -> list[int]:
                     best[key] = slot[0]
             partner[position] = earliest
             taken[earliest] = 1
+        bank_left = [position for position in bank_left if partner[position] < 0]
+        ecollect_left = [position for position in ecollect_left if not taken[position]]
     return partner
 
 
