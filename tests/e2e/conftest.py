@@ -4,11 +4,13 @@ The gateway runs on a fresh database: a schema of its own in `$GATEWAY_TEST_DATA
 (PostgreSQL) when set, else a temporary SQLite file (see `contract_tests.server`).
 
 Client tools that are missing make their tests fail under CI (`CI=true`) and skip locally, with
-the command that installs them (`scripts/install-interop`).
+the command that installs them (`scripts/install-interop`); so does a missing Chromium for the
+browser tests (`browsers`, see tests/e2e/browser.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -24,6 +26,7 @@ import pytest
 import requests
 
 from contract_tests.server import RunningGateway, running_gateway
+from tests.e2e.browser import ARTIFACTS, Browser, Screenshots, chromium_problem, folder_name
 
 HERE = Path(__file__).resolve().parent
 INSTALL_HINT = "run scripts/install-interop"
@@ -136,3 +139,41 @@ CLIENTS: dict[str, ClientTool] = {
 @pytest.fixture(scope="session")
 def client_tools() -> dict[str, ClientTool]:
     return CLIENTS
+
+
+# --------------------------------------------------------------------------- browsers
+
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Keep each phase's report on the item, so `browsers` knows whether the test failed."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture
+def browsers(request: pytest.FixtureRequest) -> Iterator[Callable[[str], Browser]]:
+    """Opens headless Chromium windows (`browsers("phone")`, `browsers("desktop")`), each with
+    a fresh profile; their screenshots go to test-artifacts/browser/<test>/. A failed test
+    leaves a last screenshot of every window it opened; all are closed afterwards."""
+    require("chromium", chromium_problem())
+    screenshots = Screenshots(ARTIFACTS / folder_name(request.node.name))
+    opened: list[Browser] = []
+
+    def open_browser(viewport: str = "desktop") -> Browser:
+        browser = Browser(viewport, screenshots)
+        opened.append(browser)
+        return browser
+
+    yield open_browser
+    failed = request.node.stash.get(_REPORTS, {}).get("call")
+    for browser in opened:
+        try:
+            if failed is not None and failed.failed:
+                with contextlib.suppress(Exception):
+                    browser.screenshot("failure")
+        finally:
+            browser.close()

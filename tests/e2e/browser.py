@@ -1,0 +1,429 @@
+"""A headless Chromium driven by selenium, for the browser tests of the gateway's web pages (the
+helpdesk portal, the payer pages): what a person does on a page, and the basics every page owes
+them, checked on every page the browser lands on.
+
+    with Browser("phone", Screenshots(folder)) as browser:
+        browser.open(url)
+        browser.fill("Correo", "ana@cliente.test")        # by label text, else by name
+        browser.choose("authorize_closing", "Si")           # a radio button of a group
+        browser.submit("Iniciar sesión")                    # waits for the next page
+        browser.follow("¿Olvidaste tu contraseña?")
+        assert browser.h1 == "..." and "..." in browser.text and browser.status == 200
+        browser.screenshot("login")                         # full page, into the test's folder
+
+Only Debian's `chromium` and `chromium-driver` are used (`scripts/install-interop`): selenium is
+handed both paths, so Selenium Manager never runs and nothing is downloaded; background
+networking, component updates, sync and QUIC are off, and each browser has a fresh profile.
+
+Viewports are emulated exactly (`Emulation.setDeviceMetricsOverride`): `desktop` 1280x900, and
+`phone` 390x844 as a mobile device, so a page without `<meta name="viewport">` would be laid out
+980 px wide there, as on a real phone (the check below then fails).
+
+Every page landed on (open, submit, follow) must have: `<html lang="es">`, exactly one `<h1>`,
+`<meta name="viewport">`, a label (`<label for>`, a wrapping `<label>`, `aria-label` or
+`aria-labelledby`) on every visible input, select and textarea, no Python traceback; on the
+phone, a layout as wide as the screen and nothing wider (no sideways scrolling). A page that
+fails raises `PageProblem` with the problems, its URL and a screenshot.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+#: Chromium's switches: headless, no sandbox (root in containers), nothing that phones home.
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+#: Where screenshots go: test-artifacts/browser/<test>/<nn>-<step>-<viewport>.png (gitignored).
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+#: How long a page may take to load after a click or `open`.
+PAGE_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class Viewport:
+    width: int
+    height: int
+    #: Emulate a mobile device: the page's <meta name="viewport"> decides the layout width.
+    mobile: bool
+
+
+VIEWPORTS = {
+    "desktop": Viewport(1280, 900, mobile=False),
+    "phone": Viewport(390, 844, mobile=True),
+}
+
+
+class PageProblem(AssertionError):
+    """A page a person would have trouble with (see the module's checks)."""
+
+
+def chromium_problem() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    for binary, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
+        if not binary.is_file():
+            return f"{binary} is missing (apt-get install {package})"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e .[test])"
+    return None
+
+
+def folder_name(node_name: str) -> str:
+    """A folder name for a pytest node name: `test_flow[phone]` -> `test_flow-phone`."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", node_name).strip("-") or "test"
+
+
+class Screenshots:
+    """The numbered screenshots of one test, shared by the browsers it opens (emptied first, so
+    the folder shows only the last run)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        shutil.rmtree(folder, ignore_errors=True)
+        self.count = 0
+
+    def next_path(self, step: str, viewport: str) -> Path:
+        self.count += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_-]+", "-", step).strip("-") or "step"
+        return self.folder / f"{self.count:02d}-{name}-{viewport}.png"
+
+
+#: The checks run on every page (returns the problems found, in words).
+_PAGE_CHECKS = r"""
+const problems = [];
+const root = document.documentElement;
+const lang = root.getAttribute('lang');
+if (lang !== 'es') problems.push(`<html lang> is ${JSON.stringify(lang)}, not "es"`);
+const headings = document.querySelectorAll('h1').length;
+if (headings !== 1) problems.push(`${headings} <h1> elements, not exactly one`);
+if (!document.querySelector('meta[name="viewport"]')) problems.push('no <meta name="viewport">');
+const shown = (el) =>
+  el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+for (const control of document.querySelectorAll('input, select, textarea')) {
+  if (control.type === 'hidden' || !shown(control)) continue;
+  const aria = (control.getAttribute('aria-label') || '').trim()
+    || (control.getAttribute('aria-labelledby') || '').trim();
+  const labelled = Array.from(control.labels || []).some((l) => l.textContent.trim() !== '');
+  if (!aria && !labelled) {
+    const kind = control.tagName.toLowerCase();
+    problems.push(`the ${kind} named ${JSON.stringify(control.name)} has no label`);
+  }
+}
+const text = document.body ? document.body.innerText : '';
+if (/Traceback \(most recent call last\)|File "[^"]+", line \d+/.test(text)) {
+  problems.push('the page shows a Python traceback');
+}
+if (arguments[0]) {
+  const screen = arguments[0];
+  const laid = window.innerWidth;
+  if (laid !== screen) {
+    problems.push(`laid out ${laid} px wide on a ${screen} px screen (viewport meta ignored?)`);
+  }
+  if (root.scrollWidth > laid) {
+    problems.push(`content ${root.scrollWidth} px wide on a ${laid} px screen: sideways scrolling`);
+  }
+}
+return problems;
+"""
+
+#: The visible text of a <label> without the text of the control inside it (a select's options).
+_LABEL_TEXT = r"""
+const copy = arguments[0].cloneNode(true);
+for (const inner of copy.querySelectorAll('input, select, textarea')) inner.remove();
+return copy.textContent.replace(/\s+/g, ' ').trim();
+"""
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Browser:
+    """One headless Chromium window (its own temporary profile) at one viewport."""
+
+    def __init__(self, viewport: str, screenshots: Screenshots) -> None:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        self.viewport_name = viewport
+        self.viewport = VIEWPORTS[viewport]
+        self.screenshots = screenshots
+        #: Every URL landed on (and checked), in order.
+        self.visited: list[str] = []
+        self._profile = tempfile.mkdtemp(prefix="gateway-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={self._profile}"):
+            options.add_argument(flag)
+        try:
+            self.driver = webdriver.Chrome(
+                service=Service(executable_path=str(CHROMEDRIVER)), options=options
+            )
+        except Exception:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            raise
+        self.driver.set_page_load_timeout(PAGE_TIMEOUT)
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": self.viewport.width,
+                "height": self.viewport.height,
+                "deviceScaleFactor": 1,
+                "mobile": self.viewport.mobile,
+            },
+        )
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.driver.quit()
+        finally:
+            shutil.rmtree(self._profile, ignore_errors=True)
+
+    # ------------------------------------------------------------------ what the page shows
+
+    @property
+    def url(self) -> str:
+        return str(self.driver.current_url)
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of the page's document (after redirects)."""
+        return int(
+            self.driver.execute_script(
+                "const n = performance.getEntriesByType('navigation')[0];"
+                "return n ? n.responseStatus : 0;"
+            )
+        )
+
+    @property
+    def text(self) -> str:
+        """The page's visible text, as a person reads it."""
+        return str(self.driver.execute_script("return document.body.innerText"))
+
+    @property
+    def h1(self) -> str:
+        from selenium.webdriver.common.by import By
+
+        return _normal(self.driver.find_element(By.TAG_NAME, "h1").text)
+
+    def value(self, field: str) -> str:
+        """The current value of the control labelled (or named) `field`."""
+        return str(self._control(field).get_attribute("value") or "")
+
+    def checked(self, field: str) -> bool:
+        return bool(self._control(field).is_selected())
+
+    # ------------------------------------------------------------------ what a person does
+
+    def open(self, url: str) -> Browser:
+        """Go to `url` (as if typed or opened from a mail)."""
+        self.driver.get(url)
+        self._landed()
+        return self
+
+    def fill(self, field: str, value: str) -> Browser:
+        """Type `value` into the text control, or pick the option of the select, labelled
+        `field` (its label's text, or failing that its `name`)."""
+        from selenium.webdriver.support.ui import Select
+
+        control = self._control(field)
+        if control.tag_name == "select":
+            picker = Select(control)
+            try:
+                picker.select_by_visible_text(value)
+            except Exception:
+                picker.select_by_value(value)
+        else:
+            control.clear()
+            control.send_keys(value)
+        self._last = control
+        return self
+
+    def check(self, field: str, on: bool = True) -> Browser:
+        """Tick (or untick) the checkbox labelled `field`."""
+        control = self._control(field)
+        if control.is_selected() != on:
+            control.click()
+        self._last = control
+        return self
+
+    def choose(self, group: str, value: str) -> Browser:
+        """Pick the radio button of `group` (its fieldset's legend, or the inputs' name) whose
+        label or value is `value`."""
+        from selenium.webdriver.common.by import By
+
+        radios = [
+            radio
+            for radio in self.driver.find_elements(By.CSS_SELECTOR, "input[type=radio]")
+            if radio.get_attribute("name") == group or self._legend_of(radio).startswith(group)
+        ]
+        for radio in radios:
+            labels = [self._label_text(label) for label in self._labels_of(radio)]
+            if radio.get_attribute("value") == value or value in labels:
+                radio.click()
+                self._last = radio
+                return self
+        raise AssertionError(f"no radio button {value!r} in {group!r} on {self.url}")
+
+    def submit(self, button: str | None = None) -> Browser:
+        """Press the button whose text is `button` (default: the submit button of the form
+        last filled) and wait for the page it leads to."""
+        from selenium.webdriver.common.by import By
+
+        if button is None:
+            form = self._last.find_element(By.XPATH, "ancestor::form")
+            target = form.find_element(By.CSS_SELECTOR, "button, input[type=submit]")
+        else:
+            found = [
+                element
+                for element in self.driver.find_elements(
+                    By.CSS_SELECTOR, "button, input[type=submit]"
+                )
+                if _normal(element.text or element.get_attribute("value") or "") == button
+            ]
+            if len(found) != 1:
+                raise AssertionError(f"{len(found)} buttons {button!r} on {self.url}")
+            target = found[0]
+        self._navigate(target.click)
+        return self
+
+    def follow(self, link: str) -> Browser:
+        """Click the link whose text is `link` and wait for the page it leads to."""
+        from selenium.webdriver.common.by import By
+
+        found = [
+            element
+            for element in self.driver.find_elements(By.TAG_NAME, "a")
+            if _normal(element.text) == link
+        ]
+        if not found:
+            raise AssertionError(f"no link {link!r} on {self.url}")
+        self._navigate(found[0].click)
+        return self
+
+    def links(self) -> dict[str, str]:
+        """The page's links: text -> href."""
+        from selenium.webdriver.common.by import By
+
+        return {
+            _normal(element.text): str(element.get_attribute("href"))
+            for element in self.driver.find_elements(By.TAG_NAME, "a")
+        }
+
+    def screenshot(self, step: str) -> Path:
+        """Save the whole page (beyond the screen's height) as the test's next PNG."""
+        path = self.screenshots.next_path(step, self.viewport_name)
+        metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+        size = metrics["cssContentSize"]
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {
+                    "x": 0,
+                    "y": 0,
+                    "width": max(size["width"], self.viewport.width),
+                    "height": max(size["height"], self.viewport.height),
+                    "scale": 1,
+                },
+            },
+        )
+        path.write_bytes(base64.b64decode(shot["data"]))
+        return path
+
+    def problems(self) -> list[str]:
+        """What the current page breaks of the module's checks ([] when none)."""
+        width = self.viewport.width if self.viewport.mobile else 0
+        return list(self.driver.execute_script(_PAGE_CHECKS, width))
+
+    # ------------------------------------------------------------------ internals
+
+    _last: Any = None
+
+    def _navigate(self, action: Any) -> None:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        action()
+        WebDriverWait(self.driver, PAGE_TIMEOUT).until(expected_conditions.staleness_of(old))
+        self._landed()
+
+    def _landed(self) -> None:
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, PAGE_TIMEOUT).until(
+            lambda driver: driver.execute_script("return document.readyState") == "complete"
+        )
+        self._last = None
+        self.visited.append(self.url)
+        problems = self.problems()
+        if problems:
+            shot = self.screenshot("page-problem")
+            raise PageProblem(
+                f"{self.url} ({self.viewport_name}):\n  - "
+                + "\n  - ".join(problems)
+                + f"\n(screenshot: {shot})"
+            )
+
+    def _control(self, field: str) -> Any:
+        from selenium.webdriver.common.by import By
+
+        labels = self.driver.find_elements(By.TAG_NAME, "label")
+        texts = [(label, self._label_text(label)) for label in labels]
+        for matches in (
+            lambda text: text == field,
+            lambda text: text.startswith(field),
+        ):
+            for label, text in texts:
+                if matches(text):
+                    control = self.driver.execute_script("return arguments[0].control", label)
+                    if control is not None:
+                        return control
+        named = self.driver.find_elements(By.NAME, field)
+        if named:
+            return named[0]
+        known = [text for _, text in texts]
+        raise AssertionError(f"no field labelled or named {field!r} on {self.url} ({known})")
+
+    def _label_text(self, label: Any) -> str:
+        return str(self.driver.execute_script(_LABEL_TEXT, label))
+
+    def _labels_of(self, control: Any) -> list[Any]:
+        return list(self.driver.execute_script("return Array.from(arguments[0].labels)", control))
+
+    def _legend_of(self, control: Any) -> str:
+        legend = self.driver.execute_script(
+            "const f = arguments[0].closest('fieldset');"
+            "const l = f && f.querySelector('legend');"
+            "return l ? l.textContent : '';",
+            control,
+        )
+        return _normal(str(legend or ""))
