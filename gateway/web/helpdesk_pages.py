@@ -48,6 +48,7 @@ from werkzeug.wrappers import Request, Response
 from gateway.bootstrap import Container
 from gateway.clock import BOGOTA
 from gateway.domain.helpdesk_sla import Priority
+from gateway.domain.helpdesk_workflow import RequestState
 from gateway.helpdesk.codes import HelpdeskCode, Refusal
 from gateway.helpdesk.commands import (
     AddComment,
@@ -466,6 +467,8 @@ def _visible(view: RequestView) -> dict[str, Any]:
     return {
         "view": view, "comments": comments, "attachments": attachments, "when": when,
         "priority": priority_name(view.priority), "size": size_text,
+        # Finalizado takes no comment (FAIL_REQUESTCLOSED): no form that can only be refused.
+        "finished": view.state == RequestState.FINISHED,
     }  # fmt: skip
 
 

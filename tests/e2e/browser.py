@@ -52,8 +52,9 @@ CHROMIUM_FLAGS = (
 )
 #: Where screenshots go: test-artifacts/browser/<test>/<nn>-<step>-<viewport>.png (gitignored).
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-#: How long a page may take to load after a click or `open`.
+#: How long a page may take to load after a click or `open`, and how often to look.
 PAGE_TIMEOUT = 20.0
+POLL = 0.05
 
 
 @dataclass(frozen=True)
@@ -145,11 +146,35 @@ if (arguments[0]) {
 return problems;
 """
 
-#: The visible text of a <label> without the text of the control inside it (a select's options).
-_LABEL_TEXT = r"""
-const copy = arguments[0].cloneNode(true);
-for (const inner of copy.querySelectorAll('input, select, textarea')) inner.remove();
-return copy.textContent.replace(/\s+/g, ' ').trim();
+#: The control whose label's text (without the text of a control inside it, such as a select's
+#: options) is arguments[0], else starts with it, else whose name it is; null when none.
+_FIND_CONTROL = r"""
+const wanted = arguments[0];
+const textOf = (label) => {
+  const copy = label.cloneNode(true);
+  for (const inner of copy.querySelectorAll('input, select, textarea')) inner.remove();
+  return copy.textContent.replace(/\s+/g, ' ').trim();
+};
+const labels = Array.from(document.querySelectorAll('label')).filter((l) => l.control);
+const found = labels.find((l) => textOf(l) === wanted)
+  || labels.find((l) => textOf(l).startsWith(wanted));
+if (found) return found.control;
+return document.getElementsByName(wanted)[0] || null;
+"""
+
+#: The radio button of group arguments[0] (its fieldset's legend starts with it, or it is the
+#: inputs' name) whose value or label is arguments[1]; null when none.
+_FIND_RADIO = r"""
+const [group, value] = arguments;
+const legendOf = (radio) => {
+  const legend = radio.closest('fieldset')?.querySelector('legend');
+  return legend ? legend.textContent.replace(/\s+/g, ' ').trim() : '';
+};
+const labelled = (radio) =>
+  Array.from(radio.labels).some((l) => l.textContent.replace(/\s+/g, ' ').trim() === value);
+return Array.from(document.querySelectorAll('input[type=radio]'))
+  .filter((r) => r.name === group || legendOf(r).startsWith(group))
+  .find((r) => r.value === value || labelled(r)) || null;
 """
 
 
@@ -203,6 +228,15 @@ class Browser:
             self.driver.quit()
         finally:
             shutil.rmtree(self._profile, ignore_errors=True)
+
+    def forget(self) -> None:
+        """Leave the page and drop every cookie and cached response: as good as new for the
+        next test (the pages run no script, so there is no other storage to clear)."""
+        self.driver.get("about:blank")
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        self.driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+        self.visited = []
+        self._last = None
 
     # ------------------------------------------------------------------ what the page shows
 
@@ -275,20 +309,12 @@ class Browser:
     def choose(self, group: str, value: str) -> Browser:
         """Pick the radio button of `group` (its fieldset's legend, or the inputs' name) whose
         label or value is `value`."""
-        from selenium.webdriver.common.by import By
-
-        radios = [
-            radio
-            for radio in self.driver.find_elements(By.CSS_SELECTOR, "input[type=radio]")
-            if radio.get_attribute("name") == group or self._legend_of(radio).startswith(group)
-        ]
-        for radio in radios:
-            labels = [self._label_text(label) for label in self._labels_of(radio)]
-            if radio.get_attribute("value") == value or value in labels:
-                radio.click()
-                self._last = radio
-                return self
-        raise AssertionError(f"no radio button {value!r} in {group!r} on {self.url}")
+        radio = self.driver.execute_script(_FIND_RADIO, group, value)
+        if radio is None:
+            raise AssertionError(f"no radio button {value!r} in {group!r} on {self.url}")
+        radio.click()
+        self._last = radio
+        return self
 
     def submit(self, button: str | None = None) -> Browser:
         """Press the button whose text is `button` (default: the submit button of the form
@@ -373,13 +399,13 @@ class Browser:
 
         old = self.driver.find_element(By.TAG_NAME, "html")
         action()
-        WebDriverWait(self.driver, PAGE_TIMEOUT).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, PAGE_TIMEOUT, POLL).until(expected_conditions.staleness_of(old))
         self._landed()
 
     def _landed(self) -> None:
         from selenium.webdriver.support.ui import WebDriverWait
 
-        WebDriverWait(self.driver, PAGE_TIMEOUT).until(
+        WebDriverWait(self.driver, PAGE_TIMEOUT, POLL).until(
             lambda driver: driver.execute_script("return document.readyState") == "complete"
         )
         self._last = None
@@ -394,36 +420,39 @@ class Browser:
             )
 
     def _control(self, field: str) -> Any:
-        from selenium.webdriver.common.by import By
+        control = self.driver.execute_script(_FIND_CONTROL, field)
+        if control is None:
+            raise AssertionError(f"no field labelled or named {field!r} on {self.url}")
+        return control
 
-        labels = self.driver.find_elements(By.TAG_NAME, "label")
-        texts = [(label, self._label_text(label)) for label in labels]
-        for matches in (
-            lambda text: text == field,
-            lambda text: text.startswith(field),
-        ):
-            for label, text in texts:
-                if matches(text):
-                    control = self.driver.execute_script("return arguments[0].control", label)
-                    if control is not None:
-                        return control
-        named = self.driver.find_elements(By.NAME, field)
-        if named:
-            return named[0]
-        known = [text for _, text in texts]
-        raise AssertionError(f"no field labelled or named {field!r} on {self.url} ({known})")
 
-    def _label_text(self, label: Any) -> str:
-        return str(self.driver.execute_script(_LABEL_TEXT, label))
+class BrowserPool:
+    """Browsers kept for the next test (a Chromium takes about two seconds to start): a test
+    borrows one per window it needs and gives it back forgotten (`Browser.forget`)."""
 
-    def _labels_of(self, control: Any) -> list[Any]:
-        return list(self.driver.execute_script("return Array.from(arguments[0].labels)", control))
+    def __init__(self) -> None:
+        self._idle: dict[str, list[Browser]] = {}
 
-    def _legend_of(self, control: Any) -> str:
-        legend = self.driver.execute_script(
-            "const f = arguments[0].closest('fieldset');"
-            "const l = f && f.querySelector('legend');"
-            "return l ? l.textContent : '';",
-            control,
-        )
-        return _normal(str(legend or ""))
+    def borrow(self, viewport: str, screenshots: Screenshots) -> Browser:
+        idle = self._idle.get(viewport)
+        browser = idle.pop() if idle else Browser(viewport, screenshots)
+        browser.screenshots = screenshots
+        return browser
+
+    def give_back(self, browser: Browser, *, broken: bool = False) -> None:
+        """Keep `browser` for another test, or close it when `broken` (its test failed) or it
+        cannot be reset."""
+        if not broken:
+            try:
+                browser.forget()
+            except Exception:
+                broken = True
+        if broken:
+            browser.close()
+        else:
+            self._idle.setdefault(browser.viewport_name, []).append(browser)
+
+    def close(self) -> None:
+        for browsers in self._idle.values():
+            while browsers:
+                browsers.pop().close()

@@ -26,7 +26,14 @@ import pytest
 import requests
 
 from contract_tests.server import RunningGateway, running_gateway
-from tests.e2e.browser import ARTIFACTS, Browser, Screenshots, chromium_problem, folder_name
+from tests.e2e.browser import (
+    ARTIFACTS,
+    Browser,
+    BrowserPool,
+    Screenshots,
+    chromium_problem,
+    folder_name,
+)
 
 HERE = Path(__file__).resolve().parent
 INSTALL_HINT = "run scripts/install-interop"
@@ -154,26 +161,35 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     return report
 
 
+@pytest.fixture(scope="session")
+def browser_pool() -> Iterator[BrowserPool]:
+    pool = BrowserPool()
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def browsers(request: pytest.FixtureRequest) -> Iterator[Callable[[str], Browser]]:
-    """Opens headless Chromium windows (`browsers("phone")`, `browsers("desktop")`), each with
-    a fresh profile; their screenshots go to test-artifacts/browser/<test>/. A failed test
-    leaves a last screenshot of every window it opened; all are closed afterwards."""
+def browsers(
+    request: pytest.FixtureRequest, browser_pool: BrowserPool
+) -> Iterator[Callable[[str], Browser]]:
+    """Hands out headless Chromium windows (`browsers("phone")`, `browsers("desktop")`; each
+    call another window), each with its own profile and no cookies; their screenshots go to
+    test-artifacts/browser/<test>/. A failed test leaves a last screenshot of each window it
+    used, and those windows are closed rather than kept for the next test."""
     require("chromium", chromium_problem())
     screenshots = Screenshots(ARTIFACTS / folder_name(request.node.name))
-    opened: list[Browser] = []
+    used: list[Browser] = []
 
-    def open_browser(viewport: str = "desktop") -> Browser:
-        browser = Browser(viewport, screenshots)
-        opened.append(browser)
+    def borrow(viewport: str = "desktop") -> Browser:
+        browser = browser_pool.borrow(viewport, screenshots)
+        used.append(browser)
         return browser
 
-    yield open_browser
-    failed = request.node.stash.get(_REPORTS, {}).get("call")
-    for browser in opened:
-        try:
-            if failed is not None and failed.failed:
-                with contextlib.suppress(Exception):
-                    browser.screenshot("failure")
-        finally:
-            browser.close()
+    yield borrow
+    report = request.node.stash.get(_REPORTS, {}).get("call")
+    failed = report is None or report.failed
+    for browser in used:
+        if failed:
+            with contextlib.suppress(Exception):
+                browser.screenshot("failure")
+        browser_pool.give_back(browser, broken=failed)

@@ -236,6 +236,10 @@ def test_a_customer_signs_up_follows_a_request_and_closes_it_with_the_survey(
     assert browser.url == tracking
     assert "FINALIZADO" in browser.text
     assert "Encuesta satisfacción" not in browser.links()
+    # Finalizado takes no more comments: the page says so instead of offering the form.
+    assert f"crea una nueva solicitud e indica el número {key}" in browser.text
+    with pytest.raises(AssertionError, match="no field"):
+        browser.fill("Añadir un comentario", "¿Sigue abierta?")
     browser.screenshot("finalizado")
     mailbox.wait_for(email, f"[{key}] Tu solicitud ha sido finalizada")
 

@@ -544,6 +544,18 @@ def test_a_finished_request_takes_no_comment_and_points_to_a_new_request(browser
     assert tree(answer).xpath("//textarea[@name='body']/text()") == ["Otra cosa"]
 
 
+def test_a_finished_request_offers_no_comment_form(browser, helpdesk):
+    helpdesk.view = request_view(state="FINISHED", state_name="Finalizado", survey_open=False)
+    logged_in(browser)
+    page = browser.get(TRACKING)
+    assert page.status_code == 200
+    assert not tree(page).xpath("//textarea[@name='body']")
+    assert not tree(page).xpath(f"//form[@action='{TRACKING}/comentarios']")
+    assert f"crea una nueva solicitud e indica el número {KEY}" in text_of(page)
+    helpdesk.view = request_view()
+    assert tree(browser.get(TRACKING)).xpath("//textarea[@name='body']")
+
+
 def test_notifications_are_turned_off_and_on(browser, helpdesk):
     logged_in(browser)
     page = browser.get(TRACKING)
