@@ -135,19 +135,21 @@ if (/Traceback \(most recent call last\)|File "[^"]+", line \d+/.test(text)) {
 }
 if (arguments[0]) {
   const screen = arguments[0];
-  const laid = window.innerWidth;
+  const laid = root.clientWidth;
   if (laid !== screen) {
-    problems.push(`laid out ${laid} px wide on a ${screen} px screen (viewport meta ignored?)`);
+    problems.push(`laid out ${laid} px wide on a ${screen} px screen (no viewport meta?)`);
   }
   if (root.scrollWidth > laid) {
-    problems.push(`content ${root.scrollWidth} px wide on a ${laid} px screen: sideways scrolling`);
+    problems.push(`content ${root.scrollWidth} px wide on a ${laid} px screen: zoomed out or `
+      + 'sideways scrolling');
   }
 }
 return problems;
 """
 
 #: The control whose label's text (without the text of a control inside it, such as a select's
-#: options) is arguments[0], else starts with it, else whose name it is; null when none.
+#: options) is arguments[0], else starts with it, else whose aria-label or name it is; null
+#: when none.
 _FIND_CONTROL = r"""
 const wanted = arguments[0];
 const textOf = (label) => {
@@ -159,7 +161,9 @@ const labels = Array.from(document.querySelectorAll('label')).filter((l) => l.co
 const found = labels.find((l) => textOf(l) === wanted)
   || labels.find((l) => textOf(l).startsWith(wanted));
 if (found) return found.control;
-return document.getElementsByName(wanted)[0] || null;
+const controls = Array.from(document.querySelectorAll('input, select, textarea'));
+return controls.find((c) => (c.getAttribute('aria-label') || '').trim() === wanted)
+  || document.getElementsByName(wanted)[0] || null;
 """
 
 #: The radio button of group arguments[0] (its fieldset's legend starts with it, or it is the
@@ -282,7 +286,7 @@ class Browser:
 
     def fill(self, field: str, value: str) -> Browser:
         """Type `value` into the text control, or pick the option of the select, labelled
-        `field` (its label's text, or failing that its `name`)."""
+        `field` (its label's text, else its aria-label, else its `name`)."""
         from selenium.webdriver.support.ui import Select
 
         control = self._control(field)
