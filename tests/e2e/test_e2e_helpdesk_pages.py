@@ -319,8 +319,20 @@ def test_another_companys_customer_gets_the_not_found_page(
 
 
 def test_a_forgotten_password_is_reset_through_the_mail_link(
-    browsers, mailbox: SmtpMailbox, portal: str, customer: Customer
+    browsers,
+    hd: HelpdeskClient,
+    mailbox: SmtpMailbox,
+    portal: str,
+    customer: Customer,
+    create_request,
 ) -> None:
+    # A window where she is still logged in on her request (another computer, say).
+    tracking = f"{portal}/solicitudes/{create_request(session(hd, customer.email, PASSWORD))}"
+    elsewhere = browsers("desktop")
+    elsewhere.open(tracking)
+    log_in(elsewhere, customer.email, customer.password)
+    assert elsewhere.h1 == SUMMARY
+
     browser = browsers("desktop")
     browser.open(f"{portal}/ingresar")
     browser.follow("¿Olvidaste tu contraseña?")
@@ -353,10 +365,18 @@ def test_a_forgotten_password_is_reset_through_the_mail_link(
     browser.fill("Contraseña", new_password).submit("Iniciar sesión")
     assert browser.h1 == "Sesión iniciada"
 
+    # The new password ended the other window's session: it is told so, then logs in again.
+    elsewhere.open(tracking)
+    assert elsewhere.h1 == "Iniciar sesión"
+    assert "Tu sesión terminó. Inicia sesión de nuevo para continuar." in elsewhere.text
+    elsewhere.screenshot("sesion-terminada")
+    log_in(elsewhere, customer.email, new_password)
+    assert elsewhere.url == tracking and elsewhere.h1 == SUMMARY
+
     # The link served once.
     browser.open(link)
-    browser.fill("Nueva contraseña", "Tercera-Clave-2026").fill(
-        "Repite la nueva contraseña", "Tercera-Clave-2026"
-    )
+    browser.fill("Nueva contraseña", "Tercera-Clave-2026")
+    browser.fill("Repite la nueva contraseña", "Tercera-Clave-2026")
     browser.submit("Guardar contraseña")
+    assert browser.status == 400
     assert browser.h1 == "El enlace para restablecer la contraseña no es válido o ya expiró"
