@@ -397,21 +397,30 @@ class Browser:
     _last: Any = None
 
     def _navigate(self, action: Any) -> None:
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        """Do `action` (a click) and wait until another document has loaded: the current one
+        is marked first, so a page that comes back with the same URL still counts."""
+        self.driver.execute_script("document.__left_behind = true")
         action()
-        WebDriverWait(self.driver, PAGE_TIMEOUT, POLL).until(expected_conditions.staleness_of(old))
+        self._wait_loaded("return document.__left_behind !== true")
         self._landed()
 
-    def _landed(self) -> None:
+    def _wait_loaded(self, also: str = "return true") -> None:
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        WebDriverWait(self.driver, PAGE_TIMEOUT, POLL).until(
-            lambda driver: driver.execute_script("return document.readyState") == "complete"
-        )
+        def loaded(driver: Any) -> bool:
+            # Between two documents the driver may answer with all sorts of errors: ask again.
+            return bool(
+                driver.execute_script("return document.readyState") == "complete"
+                and driver.execute_script(also)
+            )
+
+        WebDriverWait(
+            self.driver, PAGE_TIMEOUT, POLL, ignored_exceptions=(WebDriverException,)
+        ).until(loaded, f"no new page loaded within {PAGE_TIMEOUT:.0f}s after {self.url}")
+
+    def _landed(self) -> None:
+        self._wait_loaded()
         self._last = None
         self.visited.append(self.url)
         problems = self.problems()

@@ -25,7 +25,8 @@ from typing import Any
 import pytest
 import requests
 
-from contract_tests.server import RunningGateway, running_gateway
+from contract_tests.mailbox import SmtpMailbox
+from contract_tests.server import RunningGateway, mailing_gateway, running_gateway
 from tests.e2e.browser import (
     ARTIFACTS,
     Browser,
@@ -49,6 +50,20 @@ def live_gateway() -> Iterator[RunningGateway]:
 @pytest.fixture(scope="session")
 def base_url(live_gateway: RunningGateway) -> str:
     return live_gateway.base_url
+
+
+@pytest.fixture(scope="module")
+def mailbox() -> Iterator[SmtpMailbox]:
+    """A real SMTP server for one module's gateway (`mail_gateway`) to send its mail to."""
+    with SmtpMailbox() as box:
+        yield box
+
+
+@pytest.fixture(scope="module")
+def mail_gateway(mailbox: SmtpMailbox) -> Iterator[RunningGateway]:
+    """A gateway of the module's own, as the helpdesk runs: mail to `mailbox`, jobs loop on."""
+    with mailing_gateway(mailbox.url) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

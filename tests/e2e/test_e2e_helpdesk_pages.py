@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -27,7 +27,7 @@ import pytest
 from contract_tests.helpdesk.client import HelpdeskClient
 from contract_tests.helpdesk.conftest import pago_en_linea
 from contract_tests.mailbox import SmtpMailbox, body_text
-from contract_tests.server import RunningGateway, mailing_gateway
+from contract_tests.server import RunningGateway
 from tests.e2e.browser import Browser
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +37,7 @@ PASSWORD = "Navegador-Mesa-2026"
 #: A NIT with a valid DIAN check digit, not the demo company's (900123456-8).
 NIT = "860034313-7"
 COMPANY = "Comercio del Navegador S.A.S."
-#: The demo seed's people (gateway/demo.yaml).
+#: The demo seed's people (gateway/seed.py).
 SEED_PASSWORD = "MesaDemo-2026"
 ANALYST = "analista@demo.test"
 OTHER_COMPANY_CUSTOMER = "cliente@demo.test"
@@ -49,25 +49,13 @@ URL = re.compile(r"https?://\S+")
 
 
 @pytest.fixture(scope="module")
-def mailbox() -> Iterator[SmtpMailbox]:
-    with SmtpMailbox() as box:
-        yield box
+def hd(mail_gateway: RunningGateway) -> HelpdeskClient:
+    return HelpdeskClient(mail_gateway.base_url + SOAP_PATH)
 
 
 @pytest.fixture(scope="module")
-def gateway(mailbox: SmtpMailbox) -> Iterator[RunningGateway]:
-    with mailing_gateway(mailbox.url) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def hd(gateway: RunningGateway) -> HelpdeskClient:
-    return HelpdeskClient(gateway.base_url + SOAP_PATH)
-
-
-@pytest.fixture(scope="module")
-def portal(gateway: RunningGateway) -> str:
-    return gateway.base_url + "/helpdesk"
+def portal(mail_gateway: RunningGateway) -> str:
+    return mail_gateway.base_url + "/helpdesk"
 
 
 @dataclass
