@@ -4,7 +4,7 @@ them, checked on every page the browser lands on.
 
     with Browser("phone", Screenshots(folder)) as browser:
         browser.open(url)
-        browser.fill("Correo", "ana@cliente.test")        # by label text, else by name
+        browser.fill("Correo", "ana@cliente.test")        # by label, aria-label or name
         browser.choose("authorize_closing", "Si")           # a radio button of a group
         browser.submit("Iniciar sesión")                    # waits for the next page
         browser.follow("¿Olvidaste tu contraseña?")
@@ -24,6 +24,9 @@ Every page landed on (open, submit, follow) must have: `<html lang="es">`, exact
 `aria-labelledby`) on every visible input, select and textarea, no Python traceback; on the
 phone, a layout as wide as the screen and nothing wider (no sideways scrolling). A page that
 fails raises `PageProblem` with the problems, its URL and a screenshot.
+
+`BrowserPool` keeps started browsers for the next test (the `browsers` fixture of
+tests/e2e/conftest.py hands them out), cookies and cache cleared in between.
 """
 
 from __future__ import annotations
