@@ -402,7 +402,7 @@ CREATE TABLE caja_payments (
 	CONSTRAINT ck_caja_payments_state CHECK (state IN ('APLICADO', 'PENDIENTE_CANJE', 'REVERSADO', 'DEVUELTO')), 
 	CONSTRAINT ck_caja_payments_forma CHECK (forma_pago IN ('E', 'C', 'M')), 
 	CONSTRAINT ck_caja_payments_total CHECK (valor_total > 0), 
-	CONSTRAINT ck_caja_payments_sum CHECK (valor_total = valor_efectivo + valor_cheque), 
+	CONSTRAINT ck_caja_payments_sum CHECK (CAST(ROUND(valor_total * 100) AS BIGINT) = CAST(ROUND(valor_efectivo * 100) AS BIGINT) + CAST(ROUND(valor_cheque * 100) AS BIGINT)), 
 	CONSTRAINT uq_caja_payments_bank_id UNIQUE (bank_code, id_transaccion), 
 	UNIQUE (operation_id), 
 	FOREIGN KEY(operation_id) REFERENCES caja_operations (id), 

@@ -158,9 +158,8 @@ def add_invoice(
 
 def invoice_row(uow_factory: Callable[[], UnitOfWork], reference1: str) -> Any:
     with uow_factory() as uow:
-        return uow.session.execute(
-            select(InvoiceRow).where(InvoiceRow.reference1 == reference1)
-        ).scalar_one()
+        table = InvoiceRow.__table__
+        return uow.session.execute(select(table).where(table.c.reference1 == reference1)).one()
 
 
 def new_id() -> str:
