@@ -170,7 +170,10 @@ def test_consultar_referencia_writes_the_factura(app):
 
 
 def test_consultar_cartera_and_005(app):
-    body = "<tipoIdentificacion>CC</tipoIdentificacion><numeroIdentificacion>1032456789</numeroIdentificacion>"
+    body = (
+        "<tipoIdentificacion>CC</tipoIdentificacion>"
+        "<numeroIdentificacion>1032456789</numeroIdentificacion>"
+    )
     answer = call(app, "consultarCartera", body)
     assert code(answer) == "000" and text(answer, "cliente/nombre") == "Ana Cliente"
     assert [f.text for f in answer.iter(f"{{{NS}}}referencia1")] == ["F-1"]
