@@ -4,10 +4,9 @@ One database transaction does everything, in this order:
 
 1. the bank transaction's lock (`CajaRepository.lock_transaction_key`: a reversal of the same
    idTransaccion cannot interleave);
-2. the operation, INSERT … ON CONFLICT (bank, idTransaccion) DO NOTHING RETURNING: the
-   constraint, not a read, decides which of racing duplicates applies (research §D.4 rule 1).
-   No row back: the key was used; the stored answer again with indicadorDuplicado=S when the
-   payload digest is the same, 006 when it is not;
+2. the operation (`idempotency.claim`): the caja_operations unique constraint, not a read,
+   decides which of racing duplicates applies (research §D.4 rule 1); a used key answers the
+   stored answer again with indicadorDuplicado=S, or 006 for another payload;
 3. a reversal that arrived before this payment refuses it (009, rule 5);
 4. the invoice, SELECT … FOR UPDATE, then the rules (`domain.caja_payments.decide_payment`);
    a refusal rolls everything back, the operation row too: only a final answer is kept, so the
@@ -26,8 +25,6 @@ which a retry may change.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -39,6 +36,7 @@ from gateway.caja import validation
 from gateway.caja.codes import CajaCode, CajaRefusal, invalid
 from gateway.caja.commands import Caller, NotificarPago, Pago
 from gateway.caja.consultas import agreement_for, find_invoice
+from gateway.caja.idempotency import claim, digest, money
 from gateway.clock import Clock, bogota_date
 from gateway.domain.caja_payments import (
     Applied,
@@ -52,7 +50,7 @@ from gateway.domain.caja_payments import (
 )
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.transactions import Lifetimes, Transaction, TranState
-from gateway.store.caja import NewPayment, StoredOperation
+from gateway.store.caja import NewPayment
 from gateway.store.uow import UnitOfWork, retrying
 from gateway.usecases.payments import new_session_token
 
@@ -60,21 +58,6 @@ log = structlog.get_logger(__name__)
 
 PAGO = "PAGO"
 SOURCE = "caja:notificarPago"
-
-
-def digest(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def money(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01")))
-
-
-def repeat_of(stored: StoredOperation, kind: str, payload_sha256: str) -> dict[str, Any]:
-    """The stored answer of a repeated idTransaccion, or 006 when it was another request."""
-    if stored.kind != kind or stored.payload_sha256 != payload_sha256:
-        raise CajaRefusal(CajaCode.TRANSACCION_DUPLICADA, "idTransaccion ya usado con otros datos")
-    return stored.response
 
 
 def _request(command: NotificarPago) -> tuple[PaymentRequest, str, str]:
@@ -160,18 +143,16 @@ class TellerPayments:
             now = self._clock.now()
             agreement = agreement_for(uow, caller, cabecera)
             uow.caja.lock_transaction_key(bank, id_transaccion)
-            operation_id = uow.caja.insert_operation(
+            operation_id = claim(
+                uow,
                 bank_code=bank,
                 id_transaccion=id_transaccion,
                 kind=PAGO,
                 payload_sha256=payload_sha256,
-                response={},
                 at=now,
             )
-            if operation_id is None:
-                stored = uow.caja.operation(bank, id_transaccion)
-                assert stored is not None  # the conflict was with a committed row
-                return _answer(repeat_of(stored, PAGO, payload_sha256), duplicate=True)
+            if isinstance(operation_id, dict):
+                return _answer(operation_id, duplicate=True)
             if uow.caja.reversal_of(bank, id_transaccion) is not None:
                 raise CajaRefusal(
                     CajaCode.REVERSO_YA_REALIZADO, f"idTransaccion {id_transaccion} fue reversada"

@@ -30,7 +30,7 @@ from gateway.caja import validation
 from gateway.caja.codes import CajaCode, CajaRefusal, invalid
 from gateway.caja.commands import Caller, ReversarPago, Reverso
 from gateway.caja.consultas import agreement_for
-from gateway.caja.pagos import digest, money, repeat_of
+from gateway.caja.idempotency import claim, digest, money
 from gateway.clock import Clock
 from gateway.domain.caja_payments import (
     OriginalPayment,
@@ -113,18 +113,16 @@ class Reversals:
             now = self._clock.now()
             agreement = agreement_for(uow, caller, cabecera)
             uow.caja.lock_transaction_key(bank, original_id)
-            operation_id = uow.caja.insert_operation(
+            operation_id = claim(
+                uow,
                 bank_code=bank,
                 id_transaccion=cabecera.id_transaccion,
                 kind=REVERSO,
                 payload_sha256=payload_sha256,
-                response={},
                 at=now,
             )
-            if operation_id is None:
-                stored = uow.caja.operation(bank, cabecera.id_transaccion)
-                assert stored is not None
-                return _answer(repeat_of(stored, REVERSO, payload_sha256), duplicate=True)
+            if isinstance(operation_id, dict):
+                return _answer(operation_id, duplicate=True)
             if uow.caja.reversal_of(bank, original_id) is not None:
                 raise CajaRefusal(CajaCode.REVERSO_YA_REALIZADO, f"idTransaccion {original_id}")
             payment = uow.caja.payment(bank, original_id, for_update=True)

@@ -17,7 +17,7 @@ serializes the same reads there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -362,34 +362,13 @@ class CajaRepository:
     # --- payments -----------------------------------------------------------------------------
 
     def insert_payment(self, payment: NewPayment, at: datetime) -> int:
+        values = {field.name: getattr(payment, field.name) for field in fields(payment)}
+        cheques = values.pop("cheques")
+        values.update(state=payment.state.value, created_at=at, updated_at=at)
         payment_id = self._db.execute(
-            insert(_payments)
-            .values(
-                operation_id=payment.operation_id,
-                bank_code=payment.bank_code,
-                id_transaccion=payment.id_transaccion,
-                agreement_id=payment.agreement_id,
-                invoice_id=payment.invoice_id,
-                ticket_id=payment.ticket_id,
-                numero_autorizacion_banco=payment.numero_autorizacion_banco,
-                valor_efectivo=payment.valor_efectivo,
-                valor_cheque=payment.valor_cheque,
-                valor_total=payment.valor_total,
-                forma_pago=payment.forma_pago,
-                state=payment.state.value,
-                fecha_compensacion=payment.fecha_compensacion,
-                jornada=payment.jornada,
-                canal=payment.canal,
-                oficina=payment.oficina,
-                terminal=payment.terminal,
-                operador=payment.operador,
-                fecha_hora_transaccion=payment.fecha_hora_transaccion,
-                created_at=at,
-                updated_at=at,
-            )
-            .returning(_payments.c.id)
+            insert(_payments).values(**values).returning(_payments.c.id)
         ).scalar_one()
-        if payment.cheques:
+        if cheques:
             self._db.execute(
                 insert(_cheques),
                 [
@@ -400,7 +379,7 @@ class CajaRepository:
                         "valor": cheque.valor,
                         "tipo_canje": cheque.tipo_canje.value,
                     }
-                    for cheque in payment.cheques
+                    for cheque in cheques
                 ],
             )
         return int(payment_id)

@@ -279,3 +279,21 @@ def security_header(
         f"<wsse:UsernameToken><wsse:Username>{user}</wsse:Username>{password_element}"
         f"{nonce_element}{created_element}</wsse:UsernameToken></wsse:Security>"
     )
+
+
+def refused(call: Callable[..., Any], *args: Any) -> Any:
+    """The CajaCode `call(*args)` refuses with (it must refuse)."""
+    import pytest
+
+    from gateway.caja.codes import CajaRefusal
+
+    with pytest.raises(CajaRefusal) as refusal:
+        call(*args)
+    return refusal.value.code
+
+
+def count(uow_factory: Callable[[], UnitOfWork], model: Any, *where: Any) -> int:
+    from sqlalchemy import func
+
+    with uow_factory() as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(model).where(*where)))

@@ -11,7 +11,7 @@ import pytest
 from gateway.caja.barcode import parse_barcode
 from gateway.caja.codes import CajaCode, CajaRefusal
 from gateway.caja.commands import ConsultarReferencia
-from tests.caja.support import CALLER, GLN, add_invoice, cabecera
+from tests.caja.support import CALLER, GLN, add_invoice, cabecera, refused
 
 gs1 = pytest.importorskip("gateway.domain.gs1")
 
@@ -27,12 +27,6 @@ def query(raw: str, reference1: str | None = None) -> ConsultarReferencia:
     return ConsultarReferencia(
         cabecera=cabecera(), referencias=(reference1, None, None, None), codigo_barras=raw
     )
-
-
-def refused(caja, command) -> CajaCode:
-    with pytest.raises(CajaRefusal) as refusal:
-        caja.consultar_referencia(CALLER, command)
-    return refusal.value.code
 
 
 def test_the_adapter_maps_the_parsers_bill():
@@ -80,4 +74,4 @@ def test_the_printed_line_typed_by_a_teller_finds_it(caja, uow_factory):
 )
 def test_a_coupon_that_is_not_the_invoices(caja, uow_factory, raw, reference1, expected):
     add_invoice(uow_factory, "2019400060")
-    assert refused(caja, query(raw, reference1)) is expected
+    assert refused(caja.consultar_referencia, CALLER, query(raw, reference1)) is expected

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 
 from gateway.bootstrap import lifetimes
 from gateway.caja.codes import CajaCode, CajaRefusal
@@ -31,7 +31,16 @@ from gateway.store.caja import CajaRepository
 from gateway.store.caja_tables import InvoiceHistoryRow, OperationRow, PaymentRow, ReversalRow
 from gateway.store.models import CallbackRow, TransactionRow
 from gateway.store.uow import unit_of_work_factory
-from tests.caja.support import CALLER, NOW, add_invoice, invoice_row, pago, reverso, seed_caja
+from tests.caja.support import (
+    CALLER,
+    NOW,
+    add_invoice,
+    count,
+    invoice_row,
+    pago,
+    reverso,
+    seed_caja,
+)
 from tests.support import FrozenClock, fresh_postgres_schema, require_postgres
 
 pytestmark = pytest.mark.postgres
@@ -69,11 +78,6 @@ def together(calls: list[Callable[[], Any]]) -> list[Any]:
     for thread in threads:
         thread.join(timeout=600)
     return results
-
-
-def count(uow, model, *where) -> int:
-    with uow() as unit:
-        return unit.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 @pytest.mark.parametrize("advisory_lock", [True, False], ids=["as-deployed", "constraint-only"])

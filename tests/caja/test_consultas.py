@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
-from gateway.caja.codes import CajaCode, CajaRefusal
+from gateway.caja.codes import CajaCode
 from gateway.caja.commands import ConsultarCartera, ConsultarReferencia
 from gateway.domain.username_token import PASSWORD_DIGEST, UsernameToken
 from gateway.store.caja_tables import BankRow, BankUserRow, NonceRow
@@ -27,13 +27,8 @@ from tests.caja.support import (
     add_invoice,
     cabecera,
     digest_of,
+    refused,
 )
-
-
-def refused(call, *args) -> CajaCode:
-    with pytest.raises(CajaRefusal) as refusal:
-        call(*args)
-    return refusal.value.code
 
 
 def digest_token(nonce: bytes = b"nonce-1", created=NOW, password=PASSWORD, user=USER):

@@ -8,9 +8,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from gateway.caja.codes import CajaCode, CajaRefusal
+from gateway.caja.codes import CajaCode
 from gateway.caja.commands import ChequeIn
 from gateway.domain.errors import ReturnCode
 from gateway.store.caja_tables import (
@@ -28,21 +28,12 @@ from tests.caja.support import (
     NOW,
     OTHER_CONVENIO,
     add_invoice,
+    count,
     invoice_row,
     new_id,
     pago,
+    refused,
 )
-
-
-def count(uow_factory, model, *where) -> int:
-    with uow_factory() as uow:
-        return uow.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def refused(caja, command) -> CajaCode:
-    with pytest.raises(CajaRefusal) as refusal:
-        caja.notificar_pago(CALLER, command)
-    return refusal.value.code
 
 
 def test_a_cash_payment_pays_the_invoice_and_approves_a_transaction(caja, container, uow_factory):
@@ -115,18 +106,20 @@ def test_the_same_payment_again_is_the_stored_answer_marked_duplicate(caja, uow_
 def test_the_same_id_with_another_payload_is_006(caja, uow_factory):
     add_invoice(uow_factory, "F-1", partial=True, minimum="1000")
     caja.notificar_pago(CALLER, pago("F-1", "50000", id_transaccion="TX-1"))
-    assert refused(caja, pago("F-1", "60000", id_transaccion="TX-1")) is (
+    assert refused(caja.notificar_pago, CALLER, pago("F-1", "60000", id_transaccion="TX-1")) is (
         CajaCode.TRANSACCION_DUPLICADA
     )
-    assert refused(caja, pago("F-1", "50000", id_transaccion="TX-1", authorization="OTRA")) is (
-        CajaCode.TRANSACCION_DUPLICADA
-    )
+    assert refused(
+        caja.notificar_pago,
+        CALLER,
+        pago("F-1", "50000", id_transaccion="TX-1", authorization="OTRA"),
+    ) is (CajaCode.TRANSACCION_DUPLICADA)
     assert count(uow_factory, PaymentRow) == 1
 
 
 def test_a_refused_attempt_is_not_final_the_bank_may_retry_the_same_id(caja, uow_factory):
     add_invoice(uow_factory, "F-1", value="150000")
-    assert refused(caja, pago("F-1", "140000", id_transaccion="TX-1")) is (
+    assert refused(caja.notificar_pago, CALLER, pago("F-1", "140000", id_transaccion="TX-1")) is (
         CajaCode.VALOR_NO_CORRESPONDE
     )
     assert count(uow_factory, OperationRow) == 0
@@ -138,7 +131,7 @@ def test_a_refused_attempt_is_not_final_the_bank_may_retry_the_same_id(caja, uow
 def test_a_paid_invoice_is_002_for_another_bank_transaction(caja, uow_factory):
     add_invoice(uow_factory, "F-1")
     caja.notificar_pago(CALLER, pago("F-1"))
-    assert refused(caja, pago("F-1")) is CajaCode.FACTURA_PAGADA
+    assert refused(caja.notificar_pago, CALLER, pago("F-1")) is CajaCode.FACTURA_PAGADA
     assert count(uow_factory, TransactionRow) == 1
 
 
@@ -157,7 +150,7 @@ def test_a_paid_invoice_is_002_for_another_bank_transaction(caja, uow_factory):
 )
 def test_refusals_write_nothing(caja, uow_factory, command, expected):
     add_invoice(uow_factory, "F-1")
-    assert refused(caja, command) is expected
+    assert refused(caja.notificar_pago, CALLER, command) is expected
     for model in (OperationRow, PaymentRow, TransactionRow, InvoiceHistoryRow):
         assert count(uow_factory, model) == 0
     assert invoice_row(uow_factory, "F-1").paid_total == 0
@@ -165,7 +158,10 @@ def test_refusals_write_nothing(caja, uow_factory, command, expected):
 
 def test_partial_payments_until_paid(caja, uow_factory):
     add_invoice(uow_factory, "F-1", value="100000", partial=True, minimum="20000")
-    assert refused(caja, pago("F-1", "19999.99")) is CajaCode.VALOR_NO_CORRESPONDE
+    assert (
+        refused(caja.notificar_pago, CALLER, pago("F-1", "19999.99"))
+        is CajaCode.VALOR_NO_CORRESPONDE
+    )
     caja.notificar_pago(CALLER, pago("F-1", "30000"))
     row = invoice_row(uow_factory, "F-1")
     assert (row.state, row.paid_total, row.balance) == (
@@ -173,7 +169,10 @@ def test_partial_payments_until_paid(caja, uow_factory):
         Decimal("30000.00"),
         Decimal("70000.00"),
     )
-    assert refused(caja, pago("F-1", "70000.01")) is CajaCode.VALOR_NO_CORRESPONDE
+    assert (
+        refused(caja.notificar_pago, CALLER, pago("F-1", "70000.01"))
+        is CajaCode.VALOR_NO_CORRESPONDE
+    )
     caja.notificar_pago(CALLER, pago("F-1", "70000"))
     row = invoice_row(uow_factory, "F-1")
     assert (row.state, row.paid_total, row.balance) == (
@@ -211,7 +210,7 @@ def test_another_banks_cheque_waits_for_the_canje_then_is_confirmed(caja, contai
     ticket = answer.numero_autorizacion_empresa
     assert container.payments.get_transaction_information(ENTITY, ticket).tran_state == "PENDING"
     assert invoice_row(uow_factory, "F-1").state == "PAGADA"  # credited: no second payment
-    assert refused(caja, pago("F-1")) is CajaCode.FACTURA_PAGADA
+    assert refused(caja.notificar_pago, CALLER, pago("F-1")) is CajaCode.FACTURA_PAGADA
 
     assert caja.confirm_cheques(BANK, "TX-C") is True
     assert caja.confirm_cheques(BANK, "TX-C") is False  # once
@@ -254,7 +253,9 @@ def test_an_overdue_installment_value_is_the_next_ones(caja, uow_factory):
         due=date(2026, 11, 20),
         later=((date(2026, 11, 30), "105000"),),
     )
-    assert refused(caja, pago("F-1", "100000")) is CajaCode.VALOR_NO_CORRESPONDE
+    assert (
+        refused(caja.notificar_pago, CALLER, pago("F-1", "100000")) is CajaCode.VALOR_NO_CORRESPONDE
+    )
     assert caja.notificar_pago(CALLER, pago("F-1", "105000")).estado_pago == "APLICADO"
 
 

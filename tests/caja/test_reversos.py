@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from gateway.caja.codes import CajaCode, CajaRefusal
+from gateway.caja.codes import CajaCode
 from gateway.caja.commands import ChequeIn, Conciliar, RecaudoIn
 from gateway.store.caja_tables import InvoiceHistoryRow, PaymentRow, ReversalRow
 from gateway.store.models import CallbackRow
@@ -21,14 +21,9 @@ from tests.caja.support import (
     cabecera,
     invoice_row,
     pago,
+    refused,
     reverso,
 )
-
-
-def refused(call, *args) -> CajaCode:
-    with pytest.raises(CajaRefusal) as refusal:
-        call(*args)
-    return refusal.value.code
 
 
 @pytest.fixture
