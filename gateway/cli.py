@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from gateway import asobancaria_cli
 from gateway.settings import Settings
 
 VERSIONS = (2, 3, 4)
@@ -287,7 +288,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_agent.add_argument("--name", required=True, help="full name")
 
+    asobancaria_cli.register(commands)
+
     args = parser.parse_args(argv)
+    if args.command == "asobancaria":
+        return asobancaria_cli.run(args, Settings.from_env)
     settings = Settings.from_env()
     if args.command == "serve":
         args.threads = args.threads or settings.threads
