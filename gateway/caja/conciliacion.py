@@ -2,20 +2,22 @@
 agreement and day (research §D.2, §D.4 rule 7).
 
 The bank sends either its list (`recaudos`) or an Asobancaria 2001 file (base64), read by the
-`AsobancariaReader` seam the composition root wires (none: `097`). The day is the request's
-`fechaCompensacion`, else the cabecera's; the scope is the cabecera's agreement.
+`AsobancariaReader` seam (`read_asobancaria` by default: `domain.asobancaria.read`, the file's
+bank and day checked, the lotes of the agreement's GLN; none wired: `097`). The day is the
+request's `fechaCompensacion`, else the cabecera's; the scope is the cabecera's agreement.
 
 eCollect's side: every payment of the day, `P` while it counts (APLICADO, PENDIENTE_CANJE), `R`
-once reversed or returned. The comparison (`matching.conciliar`) answers totals (of the P
-entries) and the differences. A conciliation is also how a cheque of another bank becomes final
-(rule 3): a PENDIENTE_CANJE payment the bank reports paid, with its value, is confirmed
-(`TellerPayments.confirm_cheques`: APLICADO, transaction OK). Nothing else is changed: a
-difference is reported, never corrected.
+once reversed or returned. The comparison (`domain.reconciliation.conciliar`) answers totals
+(of the P entries) and the differences. A conciliation is also how a cheque of another bank
+becomes final (rule 3): a PENDIENTE_CANJE payment the bank reports paid, with its value, is
+confirmed (`TellerPayments.confirm_cheques`: APLICADO, transaction OK). Nothing else is
+changed: a difference is reported, never corrected.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 import structlog
 
@@ -30,16 +32,38 @@ from gateway.caja.commands import (
     Total,
 )
 from gateway.caja.consultas import agreement_for
-from gateway.caja.matching import Estado, Recaudo, conciliar
 from gateway.caja.pagos import TellerPayments
+from gateway.domain import asobancaria
 from gateway.domain.caja_payments import PaymentState
+from gateway.domain.reconciliation import Estado, Recaudo, conciliar, recaudos_del_archivo
 from gateway.store.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
 
-#: Decoded Asobancaria 2001 file -> the bank's collections; raises ValueError for a file it
-#: cannot read (its message names the line and position).
-AsobancariaReader = Callable[[bytes], Sequence[Recaudo]]
+#: (decoded Asobancaria 2001 file, bank code, compensation day, agreement GLN) -> the bank's
+#: collections of that agreement; raises ValueError for a file it cannot read or that is not of
+#: that bank and day (the message names the line and position, or what differs).
+AsobancariaReader = Callable[[bytes, str, date, str | None], Sequence[Recaudo]]
+
+#: At most this many of a file's errors are quoted in the 090 message.
+_QUOTED_ERRORS = 5
+
+
+def read_asobancaria(data: bytes, bank_code: str, day: date, gln: str | None) -> list[Recaudo]:
+    """The collections of an Asobancaria 2001 file (`domain.asobancaria.read`) of `bank_code`
+    and `day`, in the lotes of the agreement's GLN (every lote when it has none)."""
+    result = asobancaria.read(data)
+    if result.file is None:
+        quoted = "; ".join(str(error) for error in result.errors[:_QUOTED_ERRORS])
+        more = len(result.errors) - _QUOTED_ERRORS
+        raise ValueError(quoted + (f"; y {more} errores más" if more > 0 else ""))
+    header = result.file.header
+    if header.codigo_banco != bank_code:
+        raise ValueError(f"el archivo es del banco {header.codigo_banco}")
+    if header.fecha_recaudo != day:
+        raise ValueError(f"el archivo es del {header.fecha_recaudo}, no del {day}")
+    lotes = tuple(lote for lote in result.file.lotes if gln is None or lote.codigo_servicio == gln)
+    return recaudos_del_archivo(asobancaria.CollectionFile(header, lotes))
 
 
 def _bank_entries(recaudos: Sequence[RecaudoIn]) -> list[Recaudo]:
@@ -81,7 +105,7 @@ class Reconciliation:
         self,
         uow_factory: Callable[[], UnitOfWork],
         payments: TellerPayments,
-        reader: AsobancariaReader | None = None,
+        reader: AsobancariaReader | None = read_asobancaria,
     ) -> None:
         self._uow = uow_factory
         self._payments = payments
@@ -92,13 +116,14 @@ class Reconciliation:
         day = command.fecha_compensacion or cabecera.fecha_compensacion
         if command.archivo_asobancaria and command.recaudos:
             raise invalid("archivoAsobancaria2001", "envíe recaudos o el archivo, no ambos")
-        if command.archivo_asobancaria:
-            bank_entries = list(self._read(command.archivo_asobancaria))
-        else:
-            bank_entries = _bank_entries(command.recaudos)
+        bank_entries = _bank_entries(command.recaudos)
         with self._uow() as uow:
             agreement = agreement_for(uow, caller, cabecera)
             payments = uow.caja.payments_of_day(caller.bank_code, agreement.id, day)
+        if command.archivo_asobancaria:
+            bank_entries = list(
+                self._read(command.archivo_asobancaria, caller.bank_code, day, agreement.gln)
+            )
         ours = [
             Recaudo(
                 referencia1=payment.reference1,
@@ -145,12 +170,12 @@ class Reconciliation:
             confirmados=confirmed,
         )
 
-    def _read(self, data: bytes) -> Sequence[Recaudo]:
+    def _read(self, data: bytes, bank_code: str, day: date, gln: str | None) -> Sequence[Recaudo]:
         if self._reader is None:
             raise CajaRefusal(
                 CajaCode.SERVICIO_NO_DISPONIBLE, "lectura de archivos Asobancaria no disponible"
             )
         try:
-            return self._reader(data)
+            return self._reader(data, bank_code, day, gln)
         except ValueError as error:
             raise invalid("archivoAsobancaria2001", str(error)) from None

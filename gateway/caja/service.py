@@ -24,7 +24,7 @@ from gateway.caja.commands import (
     ReversarPago,
     Reverso,
 )
-from gateway.caja.conciliacion import AsobancariaReader, Reconciliation
+from gateway.caja.conciliacion import AsobancariaReader, Reconciliation, read_asobancaria
 from gateway.caja.consultas import Consultas
 from gateway.caja.pagos import TellerPayments
 from gateway.caja.reversos import Reversals
@@ -48,7 +48,7 @@ class Caja:
         lifetimes: Lifetimes,
         *,
         barcodes: BarcodeParser = parse_barcode,
-        asobancaria_reader: AsobancariaReader | None = None,
+        asobancaria_reader: AsobancariaReader | None = read_asobancaria,
     ) -> None:
         self._clock = clock
         self.auth = BankAuthenticator(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from gateway.caja.codes import CajaCode
 from gateway.caja.commands import ChequeIn, Conciliar, RecaudoIn
+from gateway.domain import asobancaria
 from gateway.store.caja_tables import InvoiceHistoryRow, PaymentRow, ReversalRow
 from gateway.store.models import CallbackRow
 from tests.caja.support import (
@@ -220,6 +221,73 @@ def test_a_malformed_list_is_090(caja, command):
     assert refused(caja.conciliar, CALLER, command) is CajaCode.FORMATO_INVALIDO
 
 
-def test_an_asobancaria_file_needs_its_reader(caja):
-    command = Conciliar(cabecera(), None, (), b"01" + b" " * 160)
+def asobancaria_file(*details, bank=BANK, day=date(2026, 11, 23), gln="7709998000018") -> bytes:
+    header = asobancaria.FileHeader(
+        nit="900123456",
+        fecha_recaudo=day,
+        codigo_banco=bank,
+        numero_cuenta="12345678901",
+        fecha_generacion=date(2026, 11, 24),
+        hora_generacion=time(6, 0),
+    )
+    lotes = (asobancaria.Batch(gln, 1, tuple(details)),)
+    return asobancaria.write(asobancaria.CollectionFile(header, lotes))
+
+
+def detail(reference: str, value: str, operation: str, **changes) -> asobancaria.Detail:
+    return asobancaria.Detail(
+        referencia=reference,
+        valor=Decimal(value),
+        numero_operacion=operation,
+        numero_autorizacion="123456",
+        codigo_sucursal="0123",
+        **changes,
+    )
+
+
+def test_the_banks_asobancaria_file_is_reconciled(caja, uow_factory):
+    for n in (1, 2, 3):
+        add_invoice(uow_factory, f"F-{n}")
+        caja.notificar_pago(CALLER, pago(f"F-{n}", id_transaccion=f"TX-00000{n}"))
+    data = asobancaria_file(
+        detail("F-1", "150000", "000001"),
+        detail("F-2", "140000", "000002"),  # value differs
+        detail("F-7", "10000", "000007"),  # only the bank
+        # F-3 only in eCollect
+    )
+    result = caja.conciliar(CALLER, Conciliar(cabecera(), None, (), data))
+    assert (result.banco.cantidad, result.banco.valor) == (3, Decimal("300000.00"))
+    assert (result.ecollect.cantidad, result.ecollect.valor) == (3, Decimal("450000.00"))
+    assert sorted((d.referencia1, d.tipo) for d in result.diferencias) == [
+        ("F-2", "VALOR_DIFERENTE"),
+        ("F-3", "SOLO_ECOLLECT"),
+        ("F-7", "SOLO_BANCO"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"01" + b" " * 160,  # not a file: the reader's errors
+        asobancaria_file(detail("F-1", "1", "000001"), bank="051"),  # another bank's
+        asobancaria_file(detail("F-1", "1", "000001"), day=date(2026, 11, 22)),  # another day
+    ],
+)
+def test_an_asobancaria_file_that_is_not_of_the_bank_and_day_is_090(caja, data):
+    refusal = refused(caja.conciliar, CALLER, Conciliar(cabecera(), None, (), data))
+    assert refusal is CajaCode.FORMATO_INVALIDO
+
+
+def test_without_a_reader_an_asobancaria_file_is_097(container):
+    from gateway.bootstrap import lifetimes
+    from gateway.caja.service import Caja
+
+    caja = Caja(
+        container.uow,
+        container.clock,
+        container.settings,
+        lifetimes(container.settings),
+        asobancaria_reader=None,
+    )
+    command = Conciliar(cabecera(), None, (), asobancaria_file(detail("F-1", "1", "000001")))
     assert refused(caja.conciliar, CALLER, command) is CajaCode.SERVICIO_NO_DISPONIBLE
