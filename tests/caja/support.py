@@ -15,13 +15,14 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from gateway.caja.commands import Cabecera, Caller, ChequeIn, NotificarPago, ReversarPago
+from gateway.domain import asobancaria
 from gateway.sealing import Sealer
 from gateway.seed import DEMO
 from gateway.settings import Settings
@@ -297,3 +298,31 @@ def count(uow_factory: Callable[[], UnitOfWork], model: Any, *where: Any) -> int
 
     with uow_factory() as uow:
         return int(uow.session.scalar(select(func.count()).select_from(model).where(*where)))
+
+
+def asobancaria_file(
+    *details: asobancaria.Detail, bank: str = BANK, day: date = TODAY, gln: str = GLN
+) -> bytes:
+    """A bank's Asobancaria 2001 file of `day`: one lote of `gln` holding `details`."""
+    header = asobancaria.FileHeader(
+        nit="900123456",
+        fecha_recaudo=day,
+        codigo_banco=bank,
+        numero_cuenta="12345678901",
+        fecha_generacion=date(2026, 11, 24),
+        hora_generacion=time(6, 0),
+    )
+    lotes = (asobancaria.Batch(gln, 1, tuple(details)),)
+    return asobancaria.write(asobancaria.CollectionFile(header, lotes))
+
+
+def detail(reference: str, value: str, operation: str, **changes: Any) -> asobancaria.Detail:
+    """A 06 record as a teller file writes it (operation: the id's last six digits)."""
+    return asobancaria.Detail(
+        referencia=reference,
+        valor=Decimal(value),
+        numero_operacion=operation,
+        numero_autorizacion="123456",
+        codigo_sucursal="0123",
+        **changes,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from gateway.caja.codes import CajaCode
 from gateway.caja.commands import ChequeIn, Conciliar, RecaudoIn
-from gateway.domain import asobancaria
 from gateway.store.caja_tables import InvoiceHistoryRow, PaymentRow, ReversalRow
 from gateway.store.models import CallbackRow
 from tests.caja.support import (
@@ -19,7 +18,9 @@ from tests.caja.support import (
     CALLER,
     ENTITY,
     add_invoice,
+    asobancaria_file,
     cabecera,
+    detail,
     invoice_row,
     pago,
     refused,
@@ -219,30 +220,6 @@ def test_the_conciliation_confirms_a_cheque_the_bank_reports_paid(caja, containe
 )
 def test_a_malformed_list_is_090(caja, command):
     assert refused(caja.conciliar, CALLER, command) is CajaCode.FORMATO_INVALIDO
-
-
-def asobancaria_file(*details, bank=BANK, day=date(2026, 11, 23), gln="7709998000018") -> bytes:
-    header = asobancaria.FileHeader(
-        nit="900123456",
-        fecha_recaudo=day,
-        codigo_banco=bank,
-        numero_cuenta="12345678901",
-        fecha_generacion=date(2026, 11, 24),
-        hora_generacion=time(6, 0),
-    )
-    lotes = (asobancaria.Batch(gln, 1, tuple(details)),)
-    return asobancaria.write(asobancaria.CollectionFile(header, lotes))
-
-
-def detail(reference: str, value: str, operation: str, **changes) -> asobancaria.Detail:
-    return asobancaria.Detail(
-        referencia=reference,
-        valor=Decimal(value),
-        numero_operacion=operation,
-        numero_autorizacion="123456",
-        codigo_sucursal="0123",
-        **changes,
-    )
 
 
 def test_the_banks_asobancaria_file_is_reconciled(caja, uow_factory):

@@ -217,3 +217,25 @@ def test_the_path_answers_in_any_letter_case_and_serves_its_wsdl(app):
     for query in ("wsdl", "WSDL"):
         wsdl = Client(app).get("/CajaBancos/WebService/cajabancos.ASMX", query_string=query)
         assert wsdl.status_code == 200 and b'name="CajaBancos"' in wsdl.get_data()
+
+
+def test_conciliar_takes_a_base64_asobancaria_file_and_a_long_list(app):
+    import base64
+
+    from tests.caja.support import asobancaria_file, detail
+
+    assert code(call(app, "notificarPago", PAY.replace("AUT1", "AUT123456"))) == "000"
+    data = base64.b64encode(asobancaria_file(detail("F-1", "150000", "000001"))).decode()
+    body = f"<archivoAsobancaria2001>{data}</archivoAsobancaria2001>"
+    answer = call(app, "conciliar", body, cabecera=cabecera_xml("CO-1"))
+    assert code(answer) == "000", etree.tostring(answer)
+    assert text(answer, "totales/banco/valor") == text(answer, "totales/ecollect/valor")
+    # A day of 1 000 collections is over 8 000 elements: above the payment services' limit,
+    # within the caja's.
+    day = "".join(
+        f"<Recaudo><idTransaccion>B-{n}</idTransaccion><referencia1>R-{n}</referencia1>"
+        f"<valorTotal>1</valorTotal><medioPago>01</medioPago><estado>P</estado></Recaudo>"
+        for n in range(1000)
+    )
+    answer = call(app, "conciliar", f"<recaudos>{day}</recaudos>", cabecera=cabecera_xml("CO-2"))
+    assert code(answer) == "000" and text(answer, "totales/banco/cantidad") == "1000"
