@@ -12,10 +12,8 @@ from gateway.caja.soap.endpoint import CONTRACT, PATH
 from gateway.soap.documents import PLACEHOLDER
 from tests.caja.soap_support import NS, caja_app
 from tests.soap.support import REPO_WSDL
-from tests.soap.wsdl_models import WSDL, assert_models_match_wsdl
+from tests.soap.wsdl_models import WSDL, assert_asmx_shape, assert_models_match_wsdl
 
-SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
-SOAP12 = "http://schemas.xmlsoap.org/wsdl/soap12/"
 OPERATIONS = [
     "verificarEstado", "consultarCartera", "consultarReferencia", "notificarPago",
     "reversarPago", "conciliar",
@@ -32,33 +30,7 @@ def test_the_spyne_models_are_the_wsdl():
 
 
 def test_asmx_names_service_ports_bindings_and_actions():
-    root = document()
-    assert root.get("targetNamespace") == NS
-    (port_type,) = root.findall(f"{{{WSDL}}}portType")
-    assert port_type.get("name") == "CajaBancosSoap"
-    assert [op.get("name") for op in port_type] == OPERATIONS
-    bindings = root.findall(f"{{{WSDL}}}binding")
-    assert [(b.get("name"), b.get("type")) for b in bindings] == [
-        ("CajaBancosSoap", "tns:CajaBancosSoap"),
-        ("CajaBancosSoap12", "tns:CajaBancosSoap"),
-    ]
-    for binding, soap in zip(bindings, (SOAP, SOAP12), strict=True):
-        actions = [
-            (
-                op.find(f"{{{soap}}}operation").get("soapAction"),
-                op.find(f"{{{soap}}}operation").get("style"),
-            )
-            for op in binding.findall(f"{{{WSDL}}}operation")
-        ]
-        assert actions == [(f"{NS}/{op}", "document") for op in OPERATIONS]
-    (service,) = root.findall(f"{{{WSDL}}}service")
-    assert service.get("name") == "CajaBancos"
-    assert [p.get("name") for p in service.findall(f"{{{WSDL}}}port")] == [
-        "CajaBancosSoap",
-        "CajaBancosSoap12",
-    ]
-    messages = [m.get("name") for m in root.findall(f"{{{WSDL}}}message")]
-    assert messages == [f"{op}{d}" for op in OPERATIONS for d in ("SoapIn", "SoapOut")]
+    assert_asmx_shape(document(), "CajaBancos", NS, OPERATIONS)
 
 
 def test_every_request_starts_with_cabecera_and_every_answer_with_resultado():
