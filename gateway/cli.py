@@ -15,13 +15,14 @@ VERSIONS = (2, 3, 4)
 
 
 def service_urls(base_url: str, settings: Settings) -> list[str]:
+    from gateway.caja.soap.endpoint import PATH as CAJA_PATH
     from gateway.helpdesk.soap.endpoint import PATH as HELPDESK_PATH
 
     return [
         f"{base_url}/{prefix}/webservice/eCollectWebservicesv{version}.asmx?wsdl"
         for prefix in sorted(settings.variants)
         for version in VERSIONS
-    ] + [f"{base_url}{HELPDESK_PATH}?wsdl"]
+    ] + [f"{base_url}{HELPDESK_PATH}?wsdl", f"{base_url}{CAJA_PATH}?wsdl"]
 
 
 def _shown(database_url: str) -> str:

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.domain.errors import InvalidReference
+from gateway.store.caja import CajaRepository
 from gateway.store.catalog import CatalogCache, CatalogRepository
 from gateway.store.db import writer
 from gateway.store.helpdesk_people import PeopleRepository
@@ -57,6 +58,7 @@ class UnitOfWork:
     people: PeopleRepository
     requests: RequestRepository
     mail: MailOutbox
+    caja: CajaRepository
 
     def __init__(
         self,
@@ -77,6 +79,7 @@ class UnitOfWork:
         self.people = PeopleRepository(self.session)
         self.requests = RequestRepository(self.session)
         self.mail = MailOutbox(self.session)
+        self.caja = CajaRepository(self.session)
         return self
 
     def __exit__(

@@ -3,6 +3,8 @@
     /<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx   the eCollect SOAP services
     /helpdesk/webservice/MesaDeAyuda.asmx                  the helpdesk SOAP service (when
                                                            the container has a helpdesk)
+    /cajabancos/webservice/CajaBancos.asmx                 the bank-teller SOAP service (when
+                                                           the container has a caja)
     /<prefix>/secure/services.aspx?WsPm=<token>            the payer's pages (eCollectUrl)
     /sandbox/...                                           sandbox bank page and QA control
     /helpdesk/registro?token=…                             helpdesk: complete the sign-up
@@ -42,6 +44,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from gateway.bootstrap import Container, build
+from gateway.caja.soap.endpoint import caja_service
 from gateway.helpdesk.soap.endpoint import helpdesk_service
 from gateway.logs import configure_logging
 from gateway.settings import Settings
@@ -80,6 +83,8 @@ class GatewayApp:
             self.soap_services.append(
                 AsmxApp(helpdesk_service(container.helpdesk, settings), settings)
             )
+        if container.caja is not None:
+            self.soap_services.append(AsmxApp(caja_service(container.caja, settings), settings))
         self.clients = ClientResolver(container.settings.trusted_proxies)
         rules = [
             Rule("/healthz", endpoint="health", methods=["GET", "HEAD"]),
