@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.settings import BASE_URL_ENV, DEFAULT_PREFIXES, HELPDESK_OPTIONS, OPTIONS
+from contract_tests.settings import (
+    BASE_URL_ENV,
+    CAJA_OPTIONS,
+    DEFAULT_PREFIXES,
+    HELPDESK_OPTIONS,
+    OPTIONS,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -35,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="path prefix to test, with its v3 schema unless well known "
         f"(repeatable; default: {' '.join(DEFAULT_PREFIXES)})",
     )
-    for _option, dest, flag, default, help_text in (*OPTIONS, *HELPDESK_OPTIONS):
+    for _option, dest, flag, default, help_text in (*OPTIONS, *HELPDESK_OPTIONS, *CAJA_OPTIONS):
         shown = f" (default {default})" if default is not None else ""
         parser.add_argument(flag, dest=dest, default=default, help=f"{help_text}{shown}")
     return parser
@@ -50,7 +56,7 @@ def pytest_args(argv: list[str]) -> list[str]:
         args.append(f"--junit-xml={namespace.junit_xml}")
     for prefix in namespace.prefix or []:
         args.append(f"--contract-prefix={prefix}")
-    for option, dest, _flag, _default, _help in (*OPTIONS, *HELPDESK_OPTIONS):
+    for option, dest, _flag, _default, _help in (*OPTIONS, *HELPDESK_OPTIONS, *CAJA_OPTIONS):
         if getattr(namespace, dest) is not None:
             args.append(f"{option}={getattr(namespace, dest)}")
     return args + passthrough

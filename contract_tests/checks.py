@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import requests
+
 from contract_tests.client import Reply
 from contract_tests.variants import DATE_FORMS, Variant
+from contract_tests.wsdl_model import differences, parse_wsdl, report
 
 BOGOTA = ZoneInfo("America/Bogota")
 
@@ -55,3 +59,28 @@ def assert_bank_date(reply: Reply, variant: Variant) -> str:
         f"({form.pattern})"
     )
     return value
+
+
+WSDL_PARTS = ("schema", "messages", "port_types", "bindings", "services")
+
+
+def assert_serves_shipped_wsdl(
+    base_url: str, path: str, query: str, shipped: Path, tns: str
+) -> None:
+    """`GET path?query` is, structurally, the WSDL this suite ships (one of the project's own
+    contracts), and both port addresses lead back to the tested host and path."""
+    response = requests.get(f"{base_url}{path}?{query}", timeout=30)
+    assert response.status_code == 200, f"GET {path}?{query}: {response.status_code}"
+    assert "xml" in response.headers.get("Content-Type", "")
+    served = parse_wsdl(response.content)
+    expected = parse_wsdl(shipped.read_bytes())
+    assert served.target_namespace == tns
+    for part in WSDL_PARTS:
+        problems = differences(getattr(expected, part), getattr(served, part))
+        assert not problems, report(f"{path} {part}", problems)
+    tested = urlsplit(base_url)
+    assert sorted(kind for _, kind, _ in served.addresses) == ["soap", "soap12"]
+    for port, _kind, location in served.addresses:
+        where = urlsplit(location)
+        assert where.netloc.lower() == tested.netloc.lower(), f"{port}: {location}"
+        assert where.path.lower() == path.lower(), f"{port}: {location}"

@@ -20,6 +20,7 @@ from contract_tests.data import open_payment
 from contract_tests.mailbox import SmtpMailbox
 from contract_tests.sandbox import NoSandbox, Sandbox
 from contract_tests.settings import (
+    CAJA_OPTIONS,
     DEFAULT_PREFIXES,
     HELPDESK_OPTIONS,
     OPTIONS,
@@ -49,7 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         + ", ".join(DEFAULT_PREFIXES)
         + ")",
     )
-    for option, dest, _cli, default, help_text in (*OPTIONS, *HELPDESK_OPTIONS):
+    for option, dest, _cli, default, help_text in (*OPTIONS, *HELPDESK_OPTIONS, *CAJA_OPTIONS):
         group.addoption(option, dest=dest, default=default, help=help_text)
 
 

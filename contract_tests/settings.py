@@ -147,3 +147,89 @@ HELPDESK_OPTIONS: tuple[tuple[str, str, str, str | None, str], ...] = (
         "'ecollect-gateway jobs run --once --now {now}'; without it the auto-close checks skip",
     ),
 )
+
+
+# The caja suite (`contract_tests/caja/`): the bank it acts for and its agreement (the demo
+# seed's bank 007 by default), and the contract portfolio loaded on the target.
+CAJA_OPTIONS: tuple[tuple[str, str, str, str | None, str], ...] = (
+    (
+        "--contract-caja-path",
+        "contract_caja_path",
+        "--caja-path",
+        "/cajabancos/webservice/CajaBancos.asmx",
+        "path of the caja (bank teller) service",
+    ),
+    ("--contract-caja-bank", "contract_caja_bank", "--caja-bank", "007", "the bank's codigoBanco"),
+    (
+        "--contract-caja-bank-name",
+        "contract_caja_bank_name",
+        "--caja-bank-name",
+        "Bancolombia",
+        "the bank's name, the BankName a merchant reads for its teller payments",
+    ),
+    (
+        "--contract-caja-user",
+        "contract_caja_user",
+        "--caja-user",
+        "bancolombia-demo",
+        "WS-Security Username of one of the bank's users",
+    ),
+    (
+        "--contract-caja-password",
+        "contract_caja_password",
+        "--caja-password",
+        "CajaDemo-2026",
+        "that user's password",
+    ),
+    (
+        "--contract-caja-agreement",
+        "contract_caja_agreement",
+        "--caja-agreement",
+        "1001",
+        "codigoConvenio of an enabled agreement of the bank",
+    ),
+    (
+        "--contract-caja-gln",
+        "contract_caja_gln",
+        "--caja-gln",
+        "7709998000018",
+        "the agreement's GLN (AI 415 of its coupons)",
+    ),
+    (
+        "--contract-caja-entity",
+        "contract_caja_entity",
+        "--caja-entity",
+        "10001",
+        "EntityCode of the agreement's service (the merchant that reads the payments)",
+    ),
+    (
+        "--contract-caja-service",
+        "contract_caja_service",
+        "--caja-service",
+        "1001",
+        "SrvCode of the agreement's service",
+    ),
+    (
+        "--contract-caja-max-invoices",
+        "contract_caja_max_invoices",
+        "--caja-max-invoices",
+        "10",
+        "the agreement's max_invoices (most invoices consultarCartera lists)",
+    ),
+    (
+        "--contract-caja-other-agreement",
+        "contract_caja_other_agreement",
+        "--caja-other-agreement",
+        "5101",
+        "codigoConvenio of an agreement of another bank (the local gateway gets bank 051 with it)",
+    ),
+    (
+        "--contract-caja-cartera-tag",
+        "contract_caja_cartera_tag",
+        "--caja-cartera-tag",
+        None,
+        "tag of a fresh contract portfolio loaded on the target today (python -m "
+        "contract_tests.caja.cartera); a local gateway gets one of its own; without it the "
+        "checks that collect invoices skip",
+    ),
+)

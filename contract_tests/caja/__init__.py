@@ -1,0 +1,1 @@
+"""The caja (Webservice Caja Bancos) contract suite: a bank's teller system, through zeep."""
