@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from gateway.domain.caja_payments import Cheque, PaymentState
 from gateway.domain.cartera import Installment, Invoice, InvoiceState
+from gateway.domain.transactions import TranState
 from gateway.store.caja_tables import (
     AgreementRow,
     BankRow,
@@ -41,7 +42,8 @@ from gateway.store.caja_tables import (
     PaymentRow,
     ReversalRow,
 )
-from gateway.store.transactions import ConcurrentUpdate, _lock_id
+from gateway.store.models import TransactionRow
+from gateway.store.transactions import CAJA_CHANNEL, ConcurrentUpdate, _lock_id
 
 _banks = BankRow.__table__
 _users = BankUserRow.__table__
@@ -410,6 +412,26 @@ class CajaRepository:
             .order_by(_payments.c.id)
         ).all()
         return [_stored_payment(row) for row in rows]
+
+    def canje_lapsed(self, now: datetime, limit: int) -> list[tuple[str, str]]:
+        """(bank, idTransaccion) of PENDIENTE_CANJE payments whose transaction's wait for the
+        canje lapsed at `now`, oldest first: read through `ix_transactions_lapsing_expires`
+        (live payments only), as the expiry job reads the others."""
+        transactions = TransactionRow.__table__
+        rows = self._db.execute(
+            select(_payments.c.bank_code, _payments.c.id_transaccion)
+            .join(transactions, transactions.c.ticket_id == _payments.c.ticket_id)
+            .where(
+                # Implies the predicate of `ix_transactions_lapsing_expires` (PENDING lapses).
+                transactions.c.state == TranState.PENDING.value,
+                transactions.c.expires_at <= now,
+                transactions.c.channel == CAJA_CHANNEL,
+                _payments.c.state == PaymentState.PENDIENTE_CANJE.value,
+            )
+            .order_by(transactions.c.expires_at)
+            .limit(limit)
+        ).all()
+        return [(row.bank_code, row.id_transaccion) for row in rows]
 
     def set_payment_state(self, payment_id: int, state: PaymentState, at: datetime) -> None:
         self._db.execute(
