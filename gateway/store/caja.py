@@ -231,20 +231,24 @@ class CajaRepository:
                 _agreements.c.bank_code == bank_code, _agreements.c.code == code
             )
         ).one_or_none()
-        if row is None:
-            return None
-        return Agreement(
-            id=row.id,
-            bank_code=row.bank_code,
-            code=row.code,
-            entity_code=row.entity_code,
-            srv_code=row.srv_code,
-            gln=row.gln,
-            max_invoices=row.max_invoices,
-            reference_length=row.reference_length,
-            amount_length=row.amount_length,
-            enabled=bool(row.enabled),
-        )
+        return None if row is None else _agreement(row)
+
+    def coupon_agreement(self, entity_code: str, srv_code: str) -> Agreement | None:
+        """The enabled agreement with a GLN a service's cash coupons carry (its barcode's AI
+        415): the lowest bank code, so every coupon of a service shows the same one
+        (`ix_caja_agreements_service`)."""
+        row = self._db.execute(
+            select(_agreements)
+            .where(
+                _agreements.c.entity_code == entity_code,
+                _agreements.c.srv_code == srv_code,
+                _agreements.c.enabled.is_(True),
+                _agreements.c.gln.is_not(None),
+            )
+            .order_by(_agreements.c.bank_code, _agreements.c.code)
+            .limit(1)
+        ).one_or_none()
+        return None if row is None else _agreement(row)
 
     def invoice(
         self, entity_code: str, srv_code: str, reference1: str, *, for_update: bool = False
@@ -502,6 +506,21 @@ def _payment_query() -> Any:
         _payments.c.oficina,
         _invoices.c.reference1,
     ).join(_invoices, _invoices.c.id == _payments.c.invoice_id)
+
+
+def _agreement(row: Row[Any]) -> Agreement:
+    return Agreement(
+        id=row.id,
+        bank_code=row.bank_code,
+        code=row.code,
+        entity_code=row.entity_code,
+        srv_code=row.srv_code,
+        gln=row.gln,
+        max_invoices=row.max_invoices,
+        reference_length=row.reference_length,
+        amount_length=row.amount_length,
+        enabled=bool(row.enabled),
+    )
 
 
 def _stored_payment(row: Row[Any]) -> StoredPayment:
