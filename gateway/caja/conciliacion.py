@@ -17,6 +17,7 @@ changed: a difference is reported, never corrected.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 
 import structlog
@@ -35,7 +36,14 @@ from gateway.caja.consultas import agreement_for
 from gateway.caja.pagos import TellerPayments
 from gateway.domain import asobancaria
 from gateway.domain.caja_payments import PaymentState
-from gateway.domain.reconciliation import Estado, Recaudo, conciliar, recaudos_del_archivo
+from gateway.domain.reconciliation import (
+    Estado,
+    Recaudo,
+    archivo_asobancaria,
+    conciliar,
+    recaudos_del_archivo,
+)
+from gateway.store.caja import StoredPayment
 from gateway.store.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -124,6 +132,41 @@ class Reconciliation:
             bank_entries = list(
                 self._read(command.archivo_asobancaria, caller.bank_code, day, agreement.gln)
             )
+        result = self._reconcile(caller.bank_code, agreement.code, day, bank_entries, payments)
+        if not any(payment.state.counts for payment in payments):
+            return result
+        # eCollect's view of the same day and agreement, for the bank's own records.
+        own = self.asobancaria_file(caller.bank_code, day, agreement.code)
+        return replace(result, archivo_asobancaria=own)
+
+    def asobancaria_file(self, bank_code: str, day: date, convenio: str | None = None) -> bytes:
+        """eCollect's Asobancaria 2001 file of a bank's compensation day (every agreement, or
+        one): the payments that stand, one lote per agreement GLN (rule 7). Raises
+        `asobancaria.WriteError` when there are none, or when they belong to several companies
+        or accounts (one file each: name the agreement)."""
+        with self._uow() as uow:
+            payments = uow.caja.file_payments(bank_code, day, convenio)
+        generated = self._payments.now()
+        return asobancaria.write(archivo_asobancaria(payments, generado=generated))
+
+    def conciliar_archivo(self, data: bytes, bank_code: str, day: date) -> Conciliacion:
+        """The operator's conciliation (`ecollect-gateway asobancaria conciliar`): a bank's
+        Asobancaria 2001 file of `day` against all of that bank's payments of the day, every
+        agreement; the same rules and effects as `conciliar` (cheques confirmed). Raises
+        ValueError for a file that cannot be read or is not of that bank and day."""
+        with self._uow() as uow:
+            payments = uow.caja.payments_of_day(bank_code, None, day)
+        bank_entries = read_asobancaria(data, bank_code, day, None)
+        return self._reconcile(bank_code, None, day, bank_entries, payments)
+
+    def _reconcile(
+        self,
+        bank_code: str,
+        convenio: str | None,
+        day: date,
+        bank_entries: Sequence[Recaudo],
+        payments: Sequence[StoredPayment],
+    ) -> Conciliacion:
         ours = [
             Recaudo(
                 referencia1=payment.reference1,
@@ -143,13 +186,11 @@ class Reconciliation:
         confirmed = 0
         for payment, entry in zip(payments, ours, strict=True):
             if payment.state is PaymentState.PENDIENTE_CANJE and id(entry) in agreeing:
-                confirmed += self._payments.confirm_cheques(
-                    caller.bank_code, payment.id_transaccion
-                )
+                confirmed += self._payments.confirm_cheques(bank_code, payment.id_transaccion)
         log.info(
             "caja.conciliation",
-            bank=caller.bank_code,
-            convenio=agreement.code,
+            bank=bank_code,
+            convenio=convenio,
             day=day.isoformat(),
             differences=len(result.diferencias),
             confirmed=confirmed,

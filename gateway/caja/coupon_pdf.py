@@ -37,8 +37,8 @@ from reportlab.platypus import (
 )
 
 from gateway.domain.cartera import Invoice
+from gateway.domain.formats import pesos as money
 from gateway.domain.gs1 import GS, BillBarcode, FixedWidths, element_string, human_readable
-from gateway.web.templating import money
 
 MAX_REFERENCES = 3
 MAX_LINES = 3

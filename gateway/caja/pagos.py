@@ -51,6 +51,7 @@ from gateway.domain.caja_payments import (
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.transactions import Lifetimes, Transaction, TranState
 from gateway.store.caja import NewPayment
+from gateway.store.transactions import CAJA_CHANNEL
 from gateway.store.uow import UnitOfWork, retrying
 from gateway.usecases.payments import new_session_token
 
@@ -119,6 +120,9 @@ class TellerPayments:
         self._lifetimes = lifetimes
         self._canje = timedelta(days=canje_days)
 
+    def now(self) -> datetime:
+        return self._clock.now()
+
     def notificar_pago(self, caller: Caller, command: NotificarPago) -> Pago:
         cabecera = validation.cabecera(command.cabecera)
         request, reference1, authorization = _request(command)
@@ -182,7 +186,7 @@ class TellerPayments:
                 session_token=new_session_token(),
                 url_response=service.url_response,
                 url_redirect=service.url_redirect,
-                channel="caja",
+                channel=CAJA_CHANNEL,
             )
             transaction.choose(
                 PaymentSystem.CASH,
@@ -260,12 +264,27 @@ class TellerPayments:
         False when there is no such payment waiting (confirmed already, reversed, unknown)."""
         return self._settle_canje(bank_code, id_transaccion, paid=True)
 
-    def return_cheques(self, bank_code: str, id_transaccion: str) -> bool:
-        """The canje returned a cheque unpaid: the payment is DEVUELTO, the invoice owes again,
-        the transaction is NOT_AUTHORIZED (the merchant is called back)."""
-        return self._settle_canje(bank_code, id_transaccion, paid=False)
+    def return_cheques(
+        self, bank_code: str, id_transaccion: str, *, why: str = "cheque devuelto"
+    ) -> bool:
+        """The canje returned a cheque unpaid (or never confirmed it, `canje_lapsed`): the
+        payment is DEVUELTO, the invoice owes again, the transaction is NOT_AUTHORIZED (the
+        merchant is called back)."""
+        return self._settle_canje(bank_code, id_transaccion, paid=False, why=why)
 
-    def _settle_canje(self, bank_code: str, id_transaccion: str, *, paid: bool) -> bool:
+    def canje_lapsed(self, batch: int = 100) -> int:
+        """Fail closed: a payment whose cheques no conciliation or Asobancaria file confirmed
+        within the canje days (`GATEWAY_CAJA_CANJE_DAYS`) is not money received. Its cheques
+        are returned; how many payments (0: none due)."""
+        with self._uow() as uow:
+            due = uow.caja.canje_lapsed(self._clock.now(), batch)
+        days = self._canje.days
+        why = f"canje sin confirmar en {days} días"
+        return sum(self.return_cheques(bank, id_, why=why) for bank, id_ in due)
+
+    def _settle_canje(
+        self, bank_code: str, id_transaccion: str, *, paid: bool, why: str = ""
+    ) -> bool:
         source = "caja:canje"
 
         def work(uow: UnitOfWork) -> bool:
@@ -289,7 +308,7 @@ class TellerPayments:
                 changed, state = stored_invoice.invoice, PaymentState.APLICADO
                 history = "caja_cheque_confirmed"
             else:
-                transaction.reverse(at=now, source=source, detail=f"cheque devuelto ({detail})")
+                transaction.reverse(at=now, source=source, detail=f"{why} ({detail})")
                 changed = revert_payment(stored_invoice.invoice, payment.valor_total)
                 state, history = PaymentState.DEVUELTO, "caja_cheque_returned"
             uow.transactions.save(transaction)

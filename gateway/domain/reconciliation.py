@@ -378,6 +378,13 @@ MEDIO_POR_FORMA: Final = {
 }
 
 
+def nit_digits(nit: str) -> str:
+    """A company's NIT as the 01 header carries it: its digits without the check digit
+    ("900.649.119-9" -> "900649119"; a NIT written with no check digit is kept whole)."""
+    main = nit.split("-", 1)[0]
+    return "".join(ch for ch in main if ch.isdigit())
+
+
 def _one(pagos: Sequence[PagoCaja], name: str, problems: list[str]) -> object:
     values = {getattr(pago, name) for pago in pagos}
     if len(values) > 1:

@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from gateway.domain.caja_payments import Cheque, PaymentState
 from gateway.domain.cartera import Installment, Invoice, InvoiceState
+from gateway.domain.reconciliation import FormaPago, PagoCaja, nit_digits
+from gateway.domain.transactions import TranState
 from gateway.store.caja_tables import (
     AgreementRow,
     BankRow,
@@ -41,7 +43,8 @@ from gateway.store.caja_tables import (
     PaymentRow,
     ReversalRow,
 )
-from gateway.store.transactions import ConcurrentUpdate, _lock_id
+from gateway.store.models import EntityRow, TransactionRow
+from gateway.store.transactions import CAJA_CHANNEL, ConcurrentUpdate, _lock_id
 
 _banks = BankRow.__table__
 _users = BankUserRow.__table__
@@ -229,20 +232,24 @@ class CajaRepository:
                 _agreements.c.bank_code == bank_code, _agreements.c.code == code
             )
         ).one_or_none()
-        if row is None:
-            return None
-        return Agreement(
-            id=row.id,
-            bank_code=row.bank_code,
-            code=row.code,
-            entity_code=row.entity_code,
-            srv_code=row.srv_code,
-            gln=row.gln,
-            max_invoices=row.max_invoices,
-            reference_length=row.reference_length,
-            amount_length=row.amount_length,
-            enabled=bool(row.enabled),
-        )
+        return None if row is None else _agreement(row)
+
+    def coupon_agreement(self, entity_code: str, srv_code: str) -> Agreement | None:
+        """The enabled agreement with a GLN a service's cash coupons carry (its barcode's AI
+        415): the lowest bank code, so every coupon of a service shows the same one
+        (`ix_caja_agreements_service`)."""
+        row = self._db.execute(
+            select(_agreements)
+            .where(
+                _agreements.c.entity_code == entity_code,
+                _agreements.c.srv_code == srv_code,
+                _agreements.c.enabled.is_(True),
+                _agreements.c.gln.is_not(None),
+            )
+            .order_by(_agreements.c.bank_code, _agreements.c.code)
+            .limit(1)
+        ).one_or_none()
+        return None if row is None else _agreement(row)
 
     def invoice(
         self, entity_code: str, srv_code: str, reference1: str, *, for_update: bool = False
@@ -396,20 +403,91 @@ class CajaRepository:
         return None if row is None else _stored_payment(row)
 
     def payments_of_day(
-        self, bank_code: str, agreement_id: int, fecha_compensacion: date
+        self, bank_code: str, agreement_id: int | None, fecha_compensacion: date
     ) -> list[StoredPayment]:
-        """A bank's payments of one agreement and compensation date
+        """A bank's payments of one compensation date, of one agreement or (None) of all
+        (`ix_caja_payments_bank_date`), in the order they were taken."""
+        query = _payment_query().where(
+            _payments.c.bank_code == bank_code,
+            _payments.c.fecha_compensacion == fecha_compensacion,
+        )
+        if agreement_id is not None:
+            query = query.where(_payments.c.agreement_id == agreement_id)
+        rows = self._db.execute(query.order_by(_payments.c.id)).all()
+        return [_stored_payment(row) for row in rows]
+
+    def file_payments(
+        self, bank_code: str, fecha_compensacion: date, agreement_code: str | None
+    ) -> list[PagoCaja]:
+        """The payments that stand (APLICADO, PENDIENTE_CANJE) of a bank's compensation date,
+        with what eCollect's Asobancaria 2001 file says of each: the agreement's GLN (else the
+        company's NIT), the company's NIT and the account credited
         (`ix_caja_payments_bank_date`)."""
-        rows = self._db.execute(
-            _payment_query()
+        entities = EntityRow.__table__
+        query = (
+            select(
+                _payments.c.bank_code,
+                _payments.c.fecha_compensacion,
+                _agreements.c.gln,
+                entities.c.nit,
+                _agreements.c.account_number,
+                _invoices.c.reference1,
+                _payments.c.valor_total,
+                _payments.c.forma_pago,
+                _payments.c.id_transaccion,
+                _payments.c.numero_autorizacion_banco,
+                _payments.c.oficina,
+            )
+            .join(_agreements, _agreements.c.id == _payments.c.agreement_id)
+            .join(_invoices, _invoices.c.id == _payments.c.invoice_id)
+            .join(entities, entities.c.code == _agreements.c.entity_code)
             .where(
                 _payments.c.bank_code == bank_code,
                 _payments.c.fecha_compensacion == fecha_compensacion,
-                _payments.c.agreement_id == agreement_id,
+                _payments.c.state.in_(
+                    [PaymentState.APLICADO.value, PaymentState.PENDIENTE_CANJE.value]
+                ),
             )
             .order_by(_payments.c.id)
+        )
+        if agreement_code is not None:
+            query = query.where(_agreements.c.code == agreement_code)
+        return [
+            PagoCaja(
+                codigo_banco=row.bank_code,
+                fecha_compensacion=row.fecha_compensacion,
+                convenio_gln=row.gln or nit_digits(row.nit),
+                nit_entidad=nit_digits(row.nit),
+                numero_cuenta=row.account_number or "0",
+                referencia1=row.reference1,
+                valor=row.valor_total,
+                forma_pago=FormaPago(row.forma_pago),
+                id_transaccion=row.id_transaccion,
+                numero_autorizacion_banco=row.numero_autorizacion_banco,
+                oficina=row.oficina,
+            )
+            for row in self._db.execute(query)
+        ]
+
+    def canje_lapsed(self, now: datetime, limit: int) -> list[tuple[str, str]]:
+        """(bank, idTransaccion) of PENDIENTE_CANJE payments whose transaction's wait for the
+        canje lapsed at `now`, oldest first: read through `ix_transactions_lapsing_expires`
+        (live payments only), as the expiry job reads the others."""
+        transactions = TransactionRow.__table__
+        rows = self._db.execute(
+            select(_payments.c.bank_code, _payments.c.id_transaccion)
+            .join(transactions, transactions.c.ticket_id == _payments.c.ticket_id)
+            .where(
+                # Implies the predicate of `ix_transactions_lapsing_expires` (PENDING lapses).
+                transactions.c.state == TranState.PENDING.value,
+                transactions.c.expires_at <= now,
+                transactions.c.channel == CAJA_CHANNEL,
+                _payments.c.state == PaymentState.PENDIENTE_CANJE.value,
+            )
+            .order_by(transactions.c.expires_at)
+            .limit(limit)
         ).all()
-        return [_stored_payment(row) for row in rows]
+        return [(row.bank_code, row.id_transaccion) for row in rows]
 
     def set_payment_state(self, payment_id: int, state: PaymentState, at: datetime) -> None:
         self._db.execute(
@@ -480,6 +558,21 @@ def _payment_query() -> Any:
         _payments.c.oficina,
         _invoices.c.reference1,
     ).join(_invoices, _invoices.c.id == _payments.c.invoice_id)
+
+
+def _agreement(row: Row[Any]) -> Agreement:
+    return Agreement(
+        id=row.id,
+        bank_code=row.bank_code,
+        code=row.code,
+        entity_code=row.entity_code,
+        srv_code=row.srv_code,
+        gln=row.gln,
+        max_invoices=row.max_invoices,
+        reference_length=row.reference_length,
+        amount_length=row.amount_length,
+        enabled=bool(row.enabled),
+    )
 
 
 def _stored_payment(row: Row[Any]) -> StoredPayment:

@@ -6,6 +6,7 @@
     /cajabancos/webservice/CajaBancos.asmx                 the bank-teller SOAP service (when
                                                            the container has a caja)
     /<prefix>/secure/services.aspx?WsPm=<token>            the payer's pages (eCollectUrl)
+    /<prefix>/secure/cupon.pdf?WsPm=<token>                a cash payment's coupon (PDF)
     /sandbox/...                                           sandbox bank page and QA control
     /helpdesk/registro?token=…                             helpdesk: complete the sign-up
     /helpdesk/registro/enlace                              helpdesk: send a new sign-up link
@@ -89,6 +90,7 @@ class GatewayApp:
         rules = [
             Rule("/healthz", endpoint="health", methods=["GET", "HEAD"]),
             Rule("/<prefix>/secure/services.aspx", endpoint="entry", methods=["GET", "POST"]),
+            Rule("/<prefix>/secure/cupon.pdf", endpoint="coupon", methods=["GET", "HEAD"]),
             *helpdesk_pages.rules(),
         ]
         if self.settings.sandbox:
@@ -180,6 +182,8 @@ class GatewayApp:
             return self._health()
         if endpoint == "entry":
             return pages.entry_page(self.container, request, values["prefix"])
+        if endpoint == "coupon":
+            return pages.coupon_pdf(self.container, request)
         if endpoint.startswith("helpdesk."):
             return helpdesk_pages.dispatch(self.container, request, endpoint, values)
         if endpoint == "bank":

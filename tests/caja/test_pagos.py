@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from gateway.caja.codes import CajaCode
 from gateway.caja.commands import ChequeIn
+from gateway.caja.jobs import canje_lapsed_due
 from gateway.domain.errors import ReturnCode
+from gateway.jobs.expiry import expire_due
 from gateway.store.caja_tables import (
     ChequeRow,
     InvoiceHistoryRow,
@@ -243,6 +245,40 @@ def test_a_returned_cheque_gives_the_invoice_back(caja, container, uow_factory):
     row = invoice_row(uow_factory, "F-1")
     assert (row.state, row.paid_total) == ("PENDIENTE", Decimal("0.00"))
     assert caja.notificar_pago(CALLER, pago("F-1")).estado_pago == "APLICADO"
+
+
+def test_a_canje_never_confirmed_lapses_into_a_returned_cheque_not_a_silent_failure(
+    caja, container, uow_factory, clock, settings
+):
+    add_invoice(uow_factory, "F-1", value="150000")
+    cheques = (ChequeIn("051", "9", Decimal("150000"), "O"),)
+    answer = caja.notificar_pago(
+        CALLER, pago("F-1", forma="C", cheques=cheques, id_transaccion="TX-C")
+    )
+    ticket = answer.numero_autorizacion_empresa
+    clock.advance(days=settings.caja_canje_days - 1)
+    assert canje_lapsed_due(uow_factory, clock, settings) == 0
+    clock.advance(days=1, minutes=1)
+    # The payments' expiry job leaves a teller payment to the caja: FAILED would keep the
+    # invoice PAGADA with no money behind it.
+    assert expire_due(uow_factory, clock) == 0
+    assert container.payments.get_transaction_information(ENTITY, ticket).tran_state == "PENDING"
+    assert canje_lapsed_due(uow_factory, clock, settings) == 1
+    assert canje_lapsed_due(uow_factory, clock, settings) == 0
+    assert container.payments.get_transaction_information(ENTITY, ticket).tran_state == (
+        "NOT_AUTHORIZED"
+    )
+    row = invoice_row(uow_factory, "F-1")
+    assert (row.state, row.paid_total) == ("PENDIENTE", Decimal("0.00"))
+    with uow_factory() as uow:
+        assert uow.session.scalar(select(PaymentRow.state)) == "DEVUELTO"
+        detail = uow.session.scalar(
+            select(StateHistoryRow.detail)
+            .where(StateHistoryRow.ticket_id == int(ticket))
+            .order_by(StateHistoryRow.id.desc())
+            .limit(1)
+        )
+    assert f"canje sin confirmar en {settings.caja_canje_days} días" in detail
 
 
 def test_an_overdue_installment_value_is_the_next_ones(caja, uow_factory):

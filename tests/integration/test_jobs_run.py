@@ -71,7 +71,8 @@ def test_a_job_registered_by_path_runs_once_installed_and_before_the_mail(
     monkeypatch.setitem(sys.modules, "gateway.helpdesk.jobs", helpdesk_jobs)
     done = runner.run_pass(container)
     assert list(done) == [
-        "expired", "auto_closed", "sla_breaches", "caja_nonces", "callbacks", "mail"
+        "expired", "auto_closed", "sla_breaches", "caja_nonces", "caja_canje_lapsed",
+        "callbacks", "mail",
     ]  # fmt: skip
     assert (done["auto_closed"], done["sla_breaches"], done["mail"]) == (1, 0, 1)
     (spooled,) = settings.mail_spool.glob("*.eml")
