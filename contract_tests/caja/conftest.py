@@ -131,6 +131,7 @@ def fresh_day(teller: Teller) -> Callable[[], date]:
             assert codigo(answer) == "000", answer.describe()
             ecollect = answer.value.totales.ecollect
             if ecollect.cantidad == 0 and not listed(answer.value.diferencias, "Diferencia"):
+                assert answer.value.archivoAsobancaria2001 is None  # no payment, no file
                 return day
         raise AssertionError("no compensation day without payments in 20 tries")
 

@@ -91,6 +91,14 @@ def test_the_banks_list_against_ecollects_day(
         ),
     }
 
+    # eCollect's own file of the day comes back: the payments that stand, nothing reversed.
+    own = asobancaria.read(answer.archivoAsobancaria2001)
+    assert own.file is not None, own.errors
+    assert (own.file.header.codigo_banco, own.file.header.fecha_recaudo) == (teller.bank.code, day)
+    assert {(d.referencia, d.valor) for _, d in own.file.detalles()} == {
+        (invoice(code), value(code)) for code in ("CO1", "CO2", "CO3")
+    }
+
     # The list that agrees, for the day named in the request rather than the cabecera.
     agreeing = [recaudo(paid[c]) for c in ("CO1", "CO2", "CO3")]
     agreeing.append(recaudo(paid["CO4"], estado="R"))
