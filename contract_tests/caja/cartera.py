@@ -79,6 +79,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     _plain("PAGO", "150000", "pago en efectivo"),
     _plain("MERC", "154000", "pago que el comercio consulta"),
+    _plain("HORA", "155000", "hora del banco sin zona"),
     _plain("DUP", "151000", "idTransaccion repetido"),
     _plain("PAG2", "152000", "pagada dos veces"),
     _plain("VAL", "153000", "valor errado"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from contract_tests.caja.cartera import Portfolio
@@ -76,6 +76,26 @@ def test_the_merchant_reads_the_teller_payment(
         == payment["cabecera"]["fechaHoraTransaccion"].date().isoformat()
     )
     assert info.texts("ReferenceArray")[:1] == [reference]
+
+
+def test_an_instant_without_offset_is_bogota_wall_time(
+    teller: Teller,
+    portfolio: Portfolio,
+    invoice,
+    bank: Bank,
+    soap_client: Callable[..., ContractClient],
+    v2_endpoint: Endpoint,
+) -> None:
+    """00:30 with no offset is that time in Bogotá (read as UTC it would be yesterday)."""
+    today = portfolio_day = teller.cabecera()["fechaCompensacion"]
+    early = datetime.combine(portfolio_day, time(0, 30))
+    payment = teller.payment(invoice("HORA"), portfolio.value("HORA"))
+    payment["cabecera"]["fechaHoraTransaccion"] = early
+    paid = expect(teller.send("notificarPago", payment), "000").value
+    info = soap_client(v2_endpoint, teller.way.soap).get(
+        bank.entity_code, paid.numeroAutorizacionEmpresa
+    )
+    assert info.text("BankProcessDate") == today.isoformat()
 
 
 def test_the_same_id_with_another_payload_is_006(
