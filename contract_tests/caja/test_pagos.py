@@ -87,8 +87,8 @@ def test_an_instant_without_offset_is_bogota_wall_time(
     v2_endpoint: Endpoint,
 ) -> None:
     """00:30 with no offset is that time in Bogotá (read as UTC it would be yesterday)."""
-    today = portfolio_day = teller.cabecera()["fechaCompensacion"]
-    early = datetime.combine(portfolio_day, time(0, 30))
+    today = teller.cabecera()["fechaCompensacion"]
+    early = datetime.combine(today, time(0, 30))
     payment = teller.payment(invoice("HORA"), portfolio.value("HORA"))
     payment["cabecera"]["fechaHoraTransaccion"] = early
     paid = expect(teller.send("notificarPago", payment), "000").value
