@@ -18,7 +18,10 @@ import pytest
 
 from contract_tests.caja.cartera import Portfolio, new_tag
 from contract_tests.caja.client import WAYS, Bank, CajaClient, Teller, Way, codigo, listed
+from contract_tests.checks import assert_return_code
+from contract_tests.client import ContractClient, Reply
 from contract_tests.server import RunningGateway
+from contract_tests.variants import Endpoint
 
 #: Bank 051 for the local gateway: the owner of `--caja-other-agreement`.
 OTHER_BANK = """\
@@ -117,6 +120,26 @@ def _load_locally(gateway: RunningGateway, folder: Path, made: Portfolio, bank: 
 def invoice(portfolio: Portfolio, way: Way) -> Callable[[str], str]:
     """The reference of this way's invoice of a scenario (`invoice("PAGO")`)."""
     return lambda code: portfolio.reference(way, code)
+
+
+@pytest.fixture
+def merchant(
+    teller: Teller,
+    bank: Bank,
+    soap_client: Callable[..., ContractClient],
+    v2_endpoint: Endpoint,
+) -> Callable[[str], Reply]:
+    """The merchant's getTransactionInformation (v2, the teller's SOAP version) of a TicketId
+    (a payment's numeroAutorizacionEmpresa), checked SUCCESS."""
+    client = soap_client(v2_endpoint, teller.way.soap)
+
+    def read(ticket: str) -> Reply:
+        info = client.get(bank.entity_code, ticket)
+        assert_return_code(info, "SUCCESS")
+        assert info.text("TicketId") == ticket
+        return info
+
+    return read
 
 
 @pytest.fixture

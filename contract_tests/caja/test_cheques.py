@@ -11,8 +11,6 @@ from decimal import Decimal
 from contract_tests.caja.cartera import Portfolio
 from contract_tests.caja.client import Bank, Teller, expect
 from contract_tests.caja.test_conciliar import differences, recaudo, totals
-from contract_tests.client import ContractClient
-from contract_tests.variants import Endpoint
 
 
 def cheque(bank: str, value: Decimal, canje: str) -> dict[str, object]:
@@ -61,8 +59,7 @@ def test_a_cheque_of_another_bank_waits_for_the_conciliation(
     invoice,
     bank: Bank,
     fresh_day: Callable[[], date],
-    soap_client: Callable[..., ContractClient],
-    v2_endpoint: Endpoint,
+    merchant,
 ) -> None:
     day, value = fresh_day(), portfolio.value("CHO")
     other = "051" if bank.code != "051" else "052"
@@ -72,9 +69,8 @@ def test_a_cheque_of_another_bank_waits_for_the_conciliation(
     assert paid.estadoPago == "PENDIENTE_CANJE"
     # Credited at once: the same invoice cannot be collected twice while the cheque clears.
     teller.refused("consultarReferencia", "002", referencia1=invoice("CHO"))
-    merchant = soap_client(v2_endpoint, teller.way.soap)
     ticket = paid.numeroAutorizacionEmpresa
-    assert merchant.get(bank.entity_code, ticket).text("TranState") == "PENDING"
+    assert merchant(ticket).text("TranState") == "PENDING"
 
     answer = teller.ok(
         "conciliar",
@@ -82,4 +78,4 @@ def test_a_cheque_of_another_bank_waits_for_the_conciliation(
         recaudos={"Recaudo": [recaudo(payment, medioPago="02")]},
     )
     assert totals(answer) == ((1, value), (1, value)) and differences(answer) == set()
-    assert merchant.get(bank.entity_code, ticket).text("TranState") == "OK"
+    assert merchant(ticket).text("TranState") == "OK"

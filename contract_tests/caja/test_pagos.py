@@ -5,15 +5,11 @@ approved eCollect transaction the merchant reads with getTransactionInformation.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from contract_tests.caja.cartera import Portfolio
 from contract_tests.caja.client import Bank, Teller, expect, listed, new_authorization, raw
-from contract_tests.checks import assert_return_code
-from contract_tests.client import ContractClient
-from contract_tests.variants import Endpoint
 
 
 def details(factura) -> dict[str, Decimal]:
@@ -51,21 +47,12 @@ def test_a_cash_payment_is_applied_once_and_its_repeat_gets_the_same_answer(
 
 
 def test_the_merchant_reads_the_teller_payment(
-    teller: Teller,
-    portfolio: Portfolio,
-    invoice,
-    bank: Bank,
-    soap_client: Callable[..., ContractClient],
-    v2_endpoint: Endpoint,
+    teller: Teller, portfolio: Portfolio, invoice, bank: Bank, merchant
 ) -> None:
     reference, value = invoice("MERC"), portfolio.value("MERC")
     payment, paid = teller.pay(reference, value)
 
-    info = soap_client(v2_endpoint, teller.way.soap).get(
-        bank.entity_code, paid.numeroAutorizacionEmpresa
-    )
-    assert_return_code(info, "SUCCESS")
-    assert info.text("TicketId") == paid.numeroAutorizacionEmpresa
+    info = merchant(paid.numeroAutorizacionEmpresa)
     assert info.text("TranState") == "OK"
     assert info.text("PaymentSystem") == "100"  # cash
     assert info.text("BankName") == bank.name
@@ -79,12 +66,7 @@ def test_the_merchant_reads_the_teller_payment(
 
 
 def test_an_instant_without_offset_is_bogota_wall_time(
-    teller: Teller,
-    portfolio: Portfolio,
-    invoice,
-    bank: Bank,
-    soap_client: Callable[..., ContractClient],
-    v2_endpoint: Endpoint,
+    teller: Teller, portfolio: Portfolio, invoice, merchant
 ) -> None:
     """00:30 with no offset is that time in Bogotá (read as UTC it would be yesterday)."""
     today = teller.cabecera()["fechaCompensacion"]
@@ -92,10 +74,7 @@ def test_an_instant_without_offset_is_bogota_wall_time(
     payment = teller.payment(invoice("HORA"), portfolio.value("HORA"))
     payment["cabecera"]["fechaHoraTransaccion"] = early
     paid = expect(teller.send("notificarPago", payment), "000").value
-    info = soap_client(v2_endpoint, teller.way.soap).get(
-        bank.entity_code, paid.numeroAutorizacionEmpresa
-    )
-    assert info.text("BankProcessDate") == today.isoformat()
+    assert merchant(paid.numeroAutorizacionEmpresa).text("BankProcessDate") == today.isoformat()
 
 
 def test_the_same_id_with_another_payload_is_006(

@@ -11,6 +11,8 @@
 // --text sends the password itself (PasswordText) without Nonce and Created.
 // Prints JSON: {"result": <the <operation>Result as arrays>, "request": <the envelope sent>}.
 
+require __DIR__ . '/ext_soap.php';
+
 const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 const PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
@@ -63,24 +65,10 @@ function plain($value)
     return $value;
 }
 
-$client = new SoapClient($wsdl, array(
-    'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
-    'soap_version' => $soap12 ? SOAP_1_2 : SOAP_1_1,
-    'trace' => true,
-    'exceptions' => true,
-    'cache_wsdl' => WSDL_CACHE_NONE,
-    'connection_timeout' => 30,
-));
+$client = new SoapClient($wsdl, ext_soap_options($soap12));
 $client->__setSoapHeaders(array(wsse_header($username, $password, $text, $soap12)));
 
-try {
-    $response = $client->$operation(array('request' => json_decode($json, true)));
-} catch (SoapFault $fault) {
-    fwrite(STDERR, "SoapFault {$fault->faultcode}: {$fault->getMessage()}\n");
-    fwrite(STDERR, $client->__getLastRequestHeaders() . $client->__getLastRequest() . "\n");
-    fwrite(STDERR, $client->__getLastResponseHeaders() . $client->__getLastResponse() . "\n");
-    exit(2);
-}
+$response = call_or_exit($client, $operation, array('request' => json_decode($json, true)));
 $member = $operation . 'Result';
 echo json_encode(array(
     'client' => 'PHP ' . PHP_VERSION . ' ext-soap',

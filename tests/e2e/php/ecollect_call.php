@@ -8,6 +8,7 @@
 // members read through the generated getters, and the Content-Type the request was sent with.
 
 require __DIR__ . '/ecollect_classes.php';
+require __DIR__ . '/ext_soap.php';
 
 function members($object)
 {
@@ -57,23 +58,9 @@ if ($argc < 4) {
 list(, $wsdl, $operation, $json) = $argv;
 $soap12 = in_array('--soap12', $argv, true);
 
-$client = new eCollectWebservices(array(
-    'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
-    'soap_version' => $soap12 ? SOAP_1_2 : SOAP_1_1,
-    'trace' => true,
-    'exceptions' => true,
-    'cache_wsdl' => WSDL_CACHE_NONE,
-    'connection_timeout' => 30,
-), $wsdl);
+$client = new eCollectWebservices(ext_soap_options($soap12), $wsdl);
 
-try {
-    $response = $client->$operation(build_request($operation, json_decode($json, true)));
-} catch (SoapFault $fault) {
-    fwrite(STDERR, "SoapFault {$fault->faultcode}: {$fault->getMessage()}\n");
-    fwrite(STDERR, $client->__getLastRequestHeaders() . $client->__getLastRequest() . "\n");
-    fwrite(STDERR, $client->__getLastResponseHeaders() . $client->__getLastResponse() . "\n");
-    exit(2);
-}
+$response = call_or_exit($client, $operation, build_request($operation, json_decode($json, true)));
 
 $getter = 'get' . ucfirst($operation) . 'Result';
 $result = $response->$getter();

@@ -9,6 +9,8 @@
 // A "base64:" prefix in a request string value sends those bytes (ext-soap encodes
 // base64Binary itself).
 
+require __DIR__ . '/ext_soap.php';
+
 if ($argc < 4) {
     fwrite(STDERR, "usage: php helpdesk_call.php <wsdl-url> <operation> <request-json> [--soap12]\n");
     exit(64);
@@ -41,24 +43,10 @@ function plain($value)
     return $value;
 }
 
-$client = new SoapClient($wsdl, array(
-    'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
-    'soap_version' => $soap12 ? SOAP_1_2 : SOAP_1_1,
-    'trace' => true,
-    'exceptions' => true,
-    'cache_wsdl' => WSDL_CACHE_NONE,
-    'connection_timeout' => 30,
-));
+$client = new SoapClient($wsdl, ext_soap_options($soap12));
 
 $request = decode_binaries(json_decode($json, true));
-try {
-    $response = $client->$operation(array('request' => $request));
-} catch (SoapFault $fault) {
-    fwrite(STDERR, "SoapFault {$fault->faultcode}: {$fault->getMessage()}\n");
-    fwrite(STDERR, $client->__getLastRequestHeaders() . $client->__getLastRequest() . "\n");
-    fwrite(STDERR, $client->__getLastResponseHeaders() . $client->__getLastResponse() . "\n");
-    exit(2);
-}
+$response = call_or_exit($client, $operation, array('request' => $request));
 $member = $operation . 'Result';
 preg_match('/^Content-Type:\s*(.*)$/mi', $client->__getLastRequestHeaders(), $contentType);
 echo json_encode(array(
