@@ -159,6 +159,17 @@ def test_an_asobancaria_file_of_the_day(
     )
 
 
+def test_a_list_and_a_file_together_are_090(teller: Teller, bank: Bank, invoice, portfolio):
+    entry = teller.payment(invoice("AS3"), portfolio.value("AS3"))
+    message = teller.refused(
+        "conciliar",
+        "090",
+        recaudos={"Recaudo": [recaudo(entry)]},
+        archivoAsobancaria2001=archivo(bank, entry["cabecera"]["fechaCompensacion"], [entry]),
+    )
+    assert "archivoAsobancaria2001" in message
+
+
 def test_an_asobancaria_file_of_another_day_or_bank_is_090(
     teller: Teller, portfolio: Portfolio, invoice, bank: Bank, fresh_day: Callable[[], date]
 ) -> None:

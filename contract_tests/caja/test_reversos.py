@@ -35,6 +35,10 @@ def test_a_reversal_gives_the_invoice_back_and_the_merchant_reads_it(
         "S",
         paid.numeroAutorizacionEmpresa,
     )
+    # The invoice owes again: a new payment (its own idTransaccion) collects it.
+    _, again = teller.pay(reference, value)
+    assert again.numeroAutorizacionEmpresa != paid.numeroAutorizacionEmpresa
+    assert merchant(again.numeroAutorizacionEmpresa).text("TranState") == "OK"
 
 
 def test_a_payment_reversed_once_is_009_the_second_time(
