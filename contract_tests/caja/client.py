@@ -124,7 +124,8 @@ class CajaClient(SoapCaller):
         return reply
 
 
-MENSAJES_FIELDS = ("codigo", "mensaje", "idTransaccion", "fechaHoraRespuesta")
+#: The members of `resultado`, in their order.
+_RESULTADO = ("codigo", "mensaje", "idTransaccion", "fechaHoraRespuesta")
 
 
 def _child(element: Any, name: str) -> Any:
@@ -136,7 +137,7 @@ def resultado_problems(reply: Reply, request: Mapping[str, Any]) -> list[str]:
     if resultado is None:
         return ["no resultado (every answer carries it)"]
     problems = []
-    fields = {name: _child(resultado, name) for name in MENSAJES_FIELDS}
+    fields = {name: _child(resultado, name) for name in _RESULTADO}
     codigo = (fields["codigo"].text or "") if fields["codigo"] is not None else None
     mensaje = (fields["mensaje"].text or "") if fields["mensaje"] is not None else ""
     if codigo not in CODES:
