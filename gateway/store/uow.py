@@ -30,6 +30,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.domain.errors import InvalidReference
+from gateway.store.banks import BankRepository
+from gateway.store.cartera import CarteraRepository
 from gateway.store.catalog import CatalogCache, CatalogRepository
 from gateway.store.db import writer
 from gateway.store.helpdesk_people import PeopleRepository
@@ -57,6 +59,8 @@ class UnitOfWork:
     people: PeopleRepository
     requests: RequestRepository
     mail: MailOutbox
+    banks: BankRepository
+    cartera: CarteraRepository
 
     def __init__(
         self,
@@ -77,6 +81,8 @@ class UnitOfWork:
         self.people = PeopleRepository(self.session)
         self.requests = RequestRepository(self.session)
         self.mail = MailOutbox(self.session)
+        self.banks = BankRepository(self.session)
+        self.cartera = CarteraRepository(self.session)
         return self
 
     def __exit__(

@@ -1,0 +1,237 @@
+"""The invoice portfolio's queries: the loader's batched reads and writes, and the two look-ups
+the caja service answers from.
+
+    invoices_by_reference   the loader: the stored invoices of one service among a file's
+                            references, locked (FOR UPDATE on PostgreSQL) until the load commits,
+                            so a teller payment cannot slip between the loader's read and write
+    insert / update / add_history
+                            one statement per batch (executemany; insertmanyvalues with RETURNING
+                            for the new ids), never one round trip per invoice
+    invoice                 consultarReferencia: (entity, service, reference1), the unique key
+                            `uq_cartera_invoices_reference`
+    customer_invoices       consultarCartera: a customer's invoices of one service, oldest first
+                            due date first, through `ix_cartera_invoices_customer`
+
+Core statements over the table, not ORM objects: a load of 100 000 lines would otherwise build
+100 000 identity-mapped objects for nothing. The query-plan test
+(tests/integration/test_cartera_query_plans.py) checks every one of these on 1 000 000 invoices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from gateway.domain.cartera import Installment, Invoice, InvoiceState
+from gateway.store.caja_tables import InvoiceHistoryRow, InvoiceRow
+
+INVOICES = InvoiceRow.__table__
+HISTORY = InvoiceHistoryRow.__table__
+
+#: References per look-up statement (SQLite allows 32 766 bound values; PostgreSQL's plans
+#: stay index scans well past this).
+READ_BATCH = 2000
+
+#: The columns a portfolio file sets; the rest (state, paid_total, balance) follow payments.
+CONTENT_COLUMNS = (
+    "reference2", "reference3", "id_type", "id_number", "name", "description",
+    "due_date_1", "value_1", "due_date_2", "value_2", "due_date_3", "value_3",
+    "partial_allowed", "minimum_value", "minimum_percent", "overdue_days",
+)  # fmt: skip
+_KEY_COLUMNS = ("entity_code", "srv_code", "reference1")
+_READ_COLUMNS = (
+    "id", *_KEY_COLUMNS, *CONTENT_COLUMNS, "state", "paid_total", "balance", "version",
+    "updated_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StoredInvoice:
+    """An invoice as stored: the domain's invoice, with the row's id and optimistic version."""
+
+    id: int
+    version: int
+    invoice: Invoice
+    balance: Decimal
+    updated_at: datetime
+
+
+def content(invoice: Invoice) -> dict[str, Any]:
+    """The row's CONTENT_COLUMNS for `invoice` (missing installments are NULL)."""
+    values: dict[str, Any] = {
+        "reference2": invoice.reference2,
+        "reference3": invoice.reference3,
+        "id_type": invoice.id_type,
+        "id_number": invoice.id_number,
+        "name": invoice.name,
+        "description": invoice.description,
+        "partial_allowed": invoice.partial_allowed,
+        "minimum_value": invoice.minimum_value,
+        "minimum_percent": invoice.minimum_percent,
+        "overdue_days": invoice.overdue_days,
+    }
+    for k in (1, 2, 3):
+        installment = invoice.installments[k - 1] if len(invoice.installments) >= k else None
+        values[f"due_date_{k}"] = installment.due_date if installment else None
+        values[f"value_{k}"] = installment.value if installment else None
+    return values
+
+
+def changed_columns(stored: Invoice, new: Invoice) -> list[str]:
+    """The content columns whose values differ (Decimals compare by value: 100 == 100.00)."""
+    before, after = content(stored), content(new)
+    return [name for name in CONTENT_COLUMNS if before[name] != after[name]]
+
+
+class CarteraRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # --- the loader ---------------------------------------------------------------------------
+
+    def invoices_by_reference(
+        self, entity_code: str, srv_code: str, references: Sequence[str], *, lock: bool = False
+    ) -> dict[str, StoredInvoice]:
+        """The stored invoices of the service among `references`, by reference1."""
+        found: dict[str, StoredInvoice] = {}
+        for chunk in _chunks(references, READ_BATCH):
+            query = select(*(INVOICES.c[name] for name in _READ_COLUMNS)).where(
+                INVOICES.c.entity_code == entity_code,
+                INVOICES.c.srv_code == srv_code,
+                INVOICES.c.reference1.in_(chunk),
+            )
+            if lock:
+                query = query.with_for_update()  # SQLite: BEGIN IMMEDIATE already holds all
+            for row in self.session.execute(query):
+                found[row.reference1] = _stored(row)
+        return found
+
+    def insert(self, invoices: Sequence[Invoice], now: datetime) -> dict[tuple[str, str, str], int]:
+        """New PENDIENTE invoices; their ids by (entity, service, reference1)."""
+        if not invoices:
+            return {}
+        rows = [
+            {
+                "entity_code": invoice.entity_code,
+                "srv_code": invoice.srv_code,
+                "reference1": invoice.reference1,
+                **content(invoice),
+                "state": InvoiceState.PENDIENTE.value,
+                "paid_total": Decimal(0),
+                "balance": invoice.installments[0].value,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+            for invoice in invoices
+        ]
+        statement = insert(INVOICES).returning(
+            INVOICES.c.entity_code, INVOICES.c.srv_code, INVOICES.c.reference1, INVOICES.c.id
+        )
+        result = self.session.execute(statement, rows)
+        return {(e, s, r): id_ for e, s, r, id_ in result}
+
+    def update(self, changes: Sequence[tuple[StoredInvoice, Invoice]], now: datetime) -> None:
+        """Set the file's content on unpaid invoices the caller read under lock; the version
+        moves on, so a payment that read the invoice before the load cannot apply on stale
+        values (its own versioned update finds no row)."""
+        if not changes:
+            return
+        statement = (
+            update(INVOICES)
+            .where(INVOICES.c.id == bindparam("b_id"), INVOICES.c.version == bindparam("b_v"))
+            .values(
+                {name: bindparam(name) for name in CONTENT_COLUMNS}
+                | {
+                    "balance": bindparam("balance"),
+                    "updated_at": bindparam("updated_at"),
+                    "version": INVOICES.c.version + 1,
+                }
+            )
+        )
+        rows = [
+            {
+                "b_id": stored.id,
+                "b_v": stored.version,
+                **content(new),
+                "balance": new.installments[0].value,
+                "updated_at": now,
+            }
+            for stored, new in changes
+        ]
+        self.session.execute(statement, rows)
+
+    def add_history(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append history rows (invoice_id, at, source, from_state, to_state, paid_total,
+        detail): one executemany."""
+        if rows:
+            self.session.execute(insert(HISTORY), list(rows))
+
+    # --- the caja service's look-ups ----------------------------------------------------------
+
+    def invoice(self, entity_code: str, srv_code: str, reference1: str) -> StoredInvoice | None:
+        """consultarReferencia / notificarPago: the invoice with this reference, if any."""
+        row = self.session.execute(
+            select(*(INVOICES.c[name] for name in _READ_COLUMNS)).where(
+                INVOICES.c.entity_code == entity_code,
+                INVOICES.c.srv_code == srv_code,
+                INVOICES.c.reference1 == reference1,
+            )
+        ).one_or_none()
+        return None if row is None else _stored(row)
+
+    def customer_invoices(
+        self, entity_code: str, srv_code: str, id_type: str, id_number: str, limit: int
+    ) -> list[StoredInvoice]:
+        """consultarCartera: the customer's invoices of the service (every state: the caller
+        decides what to show), oldest first due date first, at most `limit`."""
+        rows = self.session.execute(
+            select(*(INVOICES.c[name] for name in _READ_COLUMNS))
+            .where(
+                INVOICES.c.entity_code == entity_code,
+                INVOICES.c.srv_code == srv_code,
+                INVOICES.c.id_type == id_type,
+                INVOICES.c.id_number == id_number,
+            )
+            .order_by(INVOICES.c.due_date_1, INVOICES.c.id)
+            .limit(limit)
+        )
+        return [_stored(row) for row in rows]
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored(row: Row[Any]) -> StoredInvoice:
+    installments = tuple(
+        Installment(getattr(row, f"due_date_{k}"), getattr(row, f"value_{k}"))
+        for k in (1, 2, 3)
+        if getattr(row, f"due_date_{k}") is not None
+    )
+    invoice = Invoice(
+        entity_code=row.entity_code,
+        srv_code=row.srv_code,
+        reference1=row.reference1,
+        reference2=row.reference2,
+        reference3=row.reference3,
+        id_type=row.id_type,
+        id_number=row.id_number,
+        name=row.name,
+        description=row.description,
+        installments=installments,
+        partial_allowed=row.partial_allowed,
+        minimum_value=row.minimum_value,
+        minimum_percent=row.minimum_percent,
+        overdue_days=row.overdue_days,
+        state=InvoiceState(row.state),
+        paid_total=row.paid_total,
+    )
+    return StoredInvoice(row.id, row.version, invoice, row.balance, row.updated_at)
