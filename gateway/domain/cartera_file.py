@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,6 +80,9 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _VALUE = re.compile(r"[0-9]+(\.[0-9]+)?")
 _YES = frozenset({"S", "SI", "SÍ"})
 _NO = frozenset({"N", "NO", ""})
+#: Unicode categories a name or description may not hold: controls (tab, line feed), format
+#: characters, line and paragraph separators. Other blanks (a no-break space) are text.
+_CONTROL = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _ID_TYPES = ", ".join(member.value for member in IdType)
 
 #: Reports a problem of the line being read: (column, message).
@@ -336,7 +340,7 @@ def _reference(bad: Bad, column: str, value: str, limit: int) -> None:
 def _text(bad: Bad, column: str, value: str, limit: int) -> None:
     if len(value) > limit:
         bad(column, f"tiene {len(value)} caracteres; a lo sumo {limit}")
-    elif not value.isprintable():
+    elif not value.isprintable() and any(unicodedata.category(c) in _CONTROL for c in value):
         bad(column, "tiene caracteres de control (saltos de línea, tabuladores)")
 
 

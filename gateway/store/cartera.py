@@ -5,8 +5,8 @@ the caja service answers from.
                             references, locked (FOR UPDATE on PostgreSQL) until the load commits,
                             so a teller payment cannot slip between the loader's read and write
     insert / update / add_history
-                            one statement per batch (executemany; insertmanyvalues with RETURNING
-                            for the new ids), never one round trip per invoice
+                            a few statements for any number of rows (`gateway/store/bulk.py`:
+                            unnest arrays on PostgreSQL), never one round trip per invoice
     invoice                 consultarReferencia: (entity, service, reference1), the unique key
                             `uq_cartera_invoices_reference`
     customer_invoices       consultarCartera: a customer's invoices of one service, oldest first
@@ -25,18 +25,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import ARRAY, Row, String, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from gateway.domain.cartera import Installment, Invoice, InvoiceState
+from gateway.store import bulk
 from gateway.store.caja_tables import InvoiceHistoryRow, InvoiceRow
+from gateway.store.transactions import ConcurrentUpdate
 
 INVOICES = InvoiceRow.__table__
 HISTORY = InvoiceHistoryRow.__table__
 
-#: References per look-up statement (SQLite allows 32 766 bound values; PostgreSQL's plans
-#: stay index scans well past this).
+#: References per look-up statement: SQLite allows 32 766 bound values; PostgreSQL takes them
+#: as one array parameter.
 READ_BATCH = 2000
+PG_READ_BATCH = 20_000
 
 #: The columns a portfolio file sets; the rest (state, paid_total, balance) follow payments.
 CONTENT_COLUMNS = (
@@ -100,22 +103,33 @@ class CarteraRepository:
     ) -> dict[str, StoredInvoice]:
         """The stored invoices of the service among `references`, by reference1."""
         found: dict[str, StoredInvoice] = {}
-        for chunk in _chunks(references, READ_BATCH):
-            query = select(*(INVOICES.c[name] for name in _READ_COLUMNS)).where(
-                INVOICES.c.entity_code == entity_code,
-                INVOICES.c.srv_code == srv_code,
-                INVOICES.c.reference1.in_(chunk),
-            )
-            if lock:
-                query = query.with_for_update()  # SQLite: BEGIN IMMEDIATE already holds all
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        columns = [INVOICES.c[name] for name in _READ_COLUMNS]
+        service = (INVOICES.c.entity_code == entity_code, INVOICES.c.srv_code == srv_code)
+        for chunk in _chunks(references, PG_READ_BATCH if postgresql else READ_BATCH):
+            if postgresql:
+                # A join with the unnested array, not `reference1 = ANY(array)`: on a table
+                # without statistics yet (just loaded) the planner may walk the service
+                # through another index and test every row against the whole array
+                # (rows x references); a join stays linear whatever the plan.
+                array = bindparam("refs", list(chunk), ARRAY(String))
+                wanted = func.unnest(array).table_valued("ref").render_derived(name="wanted")
+                query = (
+                    select(*columns)
+                    .select_from(INVOICES.join(wanted, INVOICES.c.reference1 == wanted.c.ref))
+                    .where(*service)
+                )
+                if lock:
+                    query = query.with_for_update(of=INVOICES)
+            else:
+                # SQLite: BEGIN IMMEDIATE already holds the database for the load.
+                query = select(*columns).where(*service, INVOICES.c.reference1.in_(chunk))
             for row in self.session.execute(query):
                 found[row.reference1] = _stored(row)
         return found
 
     def insert(self, invoices: Sequence[Invoice], now: datetime) -> dict[tuple[str, str, str], int]:
         """New PENDIENTE invoices; their ids by (entity, service, reference1)."""
-        if not invoices:
-            return {}
         rows = [
             {
                 "entity_code": invoice.entity_code,
@@ -131,47 +145,47 @@ class CarteraRepository:
             }
             for invoice in invoices
         ]
-        statement = insert(INVOICES).returning(
-            INVOICES.c.entity_code, INVOICES.c.srv_code, INVOICES.c.reference1, INVOICES.c.id
-        )
-        result = self.session.execute(statement, rows)
-        return {(e, s, r): id_ for e, s, r, id_ in result}
+        back = ("entity_code", "srv_code", "reference1", "id")
+        found = bulk.insert(self.session.connection(), INVOICES, rows, returning=back)
+        return {(e, s, r): id_ for e, s, r, id_ in found}
 
     def update(self, changes: Sequence[tuple[StoredInvoice, Invoice]], now: datetime) -> None:
         """Set the file's content on unpaid invoices the caller read under lock; the version
         moves on, so a payment that read the invoice before the load cannot apply on stale
         values (its own versioned update finds no row)."""
-        if not changes:
-            return
-        statement = (
-            update(INVOICES)
-            .where(INVOICES.c.id == bindparam("b_id"), INVOICES.c.version == bindparam("b_v"))
-            .values(
-                {name: bindparam(name) for name in CONTENT_COLUMNS}
-                | {
-                    "balance": bindparam("balance"),
-                    "updated_at": bindparam("updated_at"),
-                    "version": INVOICES.c.version + 1,
-                }
-            )
-        )
         rows = [
             {
-                "b_id": stored.id,
-                "b_v": stored.version,
+                "id": stored.id,
+                "version": stored.version,
                 **content(new),
                 "balance": new.installments[0].value,
                 "updated_at": now,
             }
             for stored, new in changes
         ]
-        self.session.execute(statement, rows)
+        count = bulk.update(
+            self.session.connection(),
+            INVOICES,
+            rows,
+            keys=("id", "version"),
+            increments=("version",),
+        )
+        if count != len(rows):  # cannot happen under the caller's lock; never write half
+            raise ConcurrentUpdate(f"{len(rows) - count} invoice(s) changed during the load")
 
     def add_history(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append history rows (invoice_id, at, source, from_state, to_state, paid_total,
         detail): one executemany."""
-        if rows:
-            self.session.execute(insert(HISTORY), list(rows))
+        bulk.insert(self.session.connection(), HISTORY, rows)
+
+    def refresh_statistics(self) -> None:
+        """ANALYZE the invoices (PostgreSQL), inside the load's transaction (it counts the
+        load's own rows). Until a table has statistics, (entity, service, reference1) and the
+        customer index cost the same to the planner, and it may answer consultarReferencia by
+        walking the whole service through the customer index; autovacuum would analyze only
+        a minute or so later."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("ANALYZE cartera_invoices"))
 
     # --- the caja service's look-ups ----------------------------------------------------------
 

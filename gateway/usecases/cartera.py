@@ -16,7 +16,8 @@ reported and nothing is written. A clean file is then applied in that same trans
 The invoices a file names are read under lock (FOR UPDATE on PostgreSQL; SQLite's BEGIN
 IMMEDIATE), so a teller payment on one of them waits for the load and then sees its result.
 Reads and writes are batched (`gateway/store/cartera.py`): a 100 000-line file takes a few
-dozen statements, not 100 000 round trips. Invoices the file does not name are left as they are:
+dozen statements, not 100 000 round trips; a load that inserts many invoices ANALYZEs the
+table before it commits. Invoices the file does not name are left as they are:
 a file never deletes (the caja service sees every invoice stored).
 """
 
@@ -35,6 +36,9 @@ from gateway.store.cartera import StoredInvoice, changed_columns
 from gateway.store.uow import UnitOfWork
 
 SOURCE = "cartera_load"
+#: A load that inserts this many invoices refreshes the table's statistics before it commits,
+#: so the caja's look-ups keep their index at once (`CarteraRepository.refresh_statistics`).
+ANALYZE_AFTER = 1000
 
 
 class InvalidCarteraFile(Exception):
@@ -165,6 +169,8 @@ class Cartera:
                 for old, line, columns in changes
             ]
             uow.cartera.add_history(history)
+            if len(new) >= ANALYZE_AFTER:
+                uow.cartera.refresh_statistics()
         return LoadReport(not dry_run, len(new), len(changes), unchanged, skipped)
 
 
