@@ -30,7 +30,6 @@ from gateway.usecases.cartera import Cartera
 from gateway.usecases.configuration import Configurations
 
 
-
 def run(database_url: str, lines: int, folder: Path) -> list[tuple[str, float, str]]:
     init_db(Settings(database_url=database_url))
     engine = make_engine(database_url)

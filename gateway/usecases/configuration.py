@@ -7,13 +7,13 @@ changes nothing (no row inserted, updated or deleted). Entities and services the
 name are left as they are, and nothing is ever deleted: removing a merchant is not something a
 file should do by omission (disable it with `enabled: false` / `active: false` instead).
 
-Banks come last (their agreements name services, which the document may have just created):
-each bank, then its users, then its agreements. Before writing them the import checks what only
-the store can tell, and refuses the whole document (nothing written) when an agreement names a
-service that exists neither in the document nor in the store, a username already belongs to
-another bank, or a `password_sealed` does not open with the configured keys. A user's `password`
-is sealed here (`gateway.sealing`); a stored password that opens to the same one is kept as it
-is, so importing a file with a plain password twice changes nothing either.
+Banks come last (their agreements name services, which the document may create): each bank,
+then its users, then its agreements. Before writing anything the import also checks what only
+the store can tell, and refuses the whole document with the rest of its problems when an
+agreement names a service that exists neither in the document nor in the store, a username
+already belongs to another bank, or a `password_sealed` does not open with the configured keys.
+A user's `password` is sealed here (`gateway.sealing`); a stored password that opens to the same
+one is kept as it is, so importing a file with a plain password twice changes nothing either.
 
 Other nodes see an import when their catalog cache entries expire
 (`GATEWAY_CATALOG_CACHE_SECONDS`); the importing process's cache is emptied at once.
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gateway.clock import Clock, SystemClock
-from gateway.domain.banks import BankConfiguration, BankUser
+from gateway.domain.banks import BankConfiguration, BankUser, agreement_problems
 from gateway.domain.configuration import (
     Configuration,
     EntityConfiguration,
@@ -113,12 +113,13 @@ class Configurations:
     def apply(self, configuration: Configuration, *, dry_run: bool = False) -> ImportReport:
         """Write the document in one transaction (rolled back on any failure, or when
         `dry_run`); InvalidConfiguration, with nothing written, if it breaks a rule."""
-        problems = configuration_problems(configuration)
-        if problems:
-            raise InvalidConfiguration(problems)
-        configuration = canonical(configuration)
         changes: list[tuple[str, Written]] = []
         with self._uow() as uow:
+            problems = configuration_problems(configuration)
+            problems += self._bank_problems(uow, configuration)
+            if problems:
+                raise InvalidConfiguration(problems)
+            configuration = canonical(configuration)
             for institution in configuration.institutions or ():
                 name = f"institution {institution.payment_system.name} {institution.code}"
                 changes.append((name, uow.catalog.put_institution(institution)))
@@ -128,24 +129,26 @@ class Configurations:
                 for service in entry.services:
                     name = f"service {code}/{service.code}"
                     changes.append((name, uow.catalog.put_service(service)))
-            if configuration.banks:
-                problems = self._bank_problems(uow, configuration.banks)
-                if problems:
-                    raise InvalidConfiguration(problems)  # rolled back: nothing written
-                changes.extend(self._put_banks(uow, configuration.banks))
+            changes.extend(self._put_banks(uow, configuration.banks or ()))
             if not dry_run:
                 uow.commit()
         return ImportReport(applied=not dry_run, changes=changes)
 
-    def _bank_problems(
-        self, uow: UnitOfWork, banks: tuple[BankConfiguration, ...]
-    ) -> list[Problem]:
-        """What only the store (and the keys) can tell; the document's services are already
-        written in this transaction, so `catalog.service` sees them."""
+    def _bank_problems(self, uow: UnitOfWork, configuration: Configuration) -> list[Problem]:
+        """What only the store (and the keys) can tell, read before anything is written."""
         problems: list[Problem] = []
-        for i, bank in enumerate(banks):
+        documented = {
+            (entry.entity.code, service.code)
+            for entry in configuration.entities
+            for service in entry.services
+        }
+        for i, bank in enumerate(configuration.banks or ()):
             for j, agreement in enumerate(bank.agreements):
-                if uow.catalog.service(agreement.entity, agreement.service) is None:
+                key = (agreement.entity, agreement.service)
+                malformed = any(
+                    p.path[0] in ("entity", "service") for p in agreement_problems(agreement)
+                )  # already a problem (or a placeholder for a missing key)
+                if not malformed and key not in documented and uow.catalog.service(*key) is None:
                     problems.append(
                         Problem(
                             ("banks", i, "agreements", j, "service"),
@@ -167,6 +170,8 @@ class Configurations:
         return problems
 
     def _seal_problems(self, user: BankUser) -> list[Problem]:
+        if (user.password is None) == (user.password_sealed is None):
+            return []  # the domain's problem already
         if self._sealer is None:
             return [
                 Problem(
@@ -175,7 +180,7 @@ class Configurations:
                     "checked",
                 )
             ]
-        if user.password_sealed is not None:
+        if user.password is None and user.password_sealed is not None:
             try:
                 self._sealer.open(user.password_sealed)
             except SealBroken:

@@ -78,7 +78,7 @@ def test_every_mistake_of_every_line_is_reported_with_its_line_and_column():
         line(srv_code="10 01", referencia1="FAC 2", referencia3="x" * 49),  # 4
         line(referencia1="FAÑ-4", tipo_identificacion="RUT", numero_identificacion="12.345"),  # 5
         line(referencia1="FAC-5", nombre="", fecha_vencimiento_1="2026-02-30"),  # 6
-        line(referencia1="FAC-6", fecha_vencimiento_1="10/01/2026", valor_1="\"1.500.000,50\""),  # 7
+        line(referencia1="FAC-6", fecha_vencimiento_1="10/01/2026", valor_1='"1.500.000,50"'),  # 7
         line(referencia1="FAC-7", fecha_vencimiento_2="2026-01-10", valor_2="160000"),  # 8
         line(referencia1="FAC-8", valor_2="160000"),  # 9: a value without its date
         line(referencia1="FAC-9", fecha_vencimiento_2="2026-02-10"),  # 10: a date, no value
@@ -89,7 +89,8 @@ def test_every_mistake_of_every_line_is_reported_with_its_line_and_column():
         line(referencia1="FAC-14", pago_parcial="S", valor_minimo="120%", dias_mora="4000"),  # 15
         GOOD,  # 16: FAC-1 again
         line(referencia1="FAC-16", nombre="x" * 201, descripcion="a\tb"),  # 17
-        line(referencia1="FAC-17", valor_1="$150000", valor_2="1e5", fecha_vencimiento_2="2026-02-10"),  # 18
+        line(referencia1="FAC-17", valor_1="$150000", valor_2="1e5",
+             fecha_vencimiento_2="2026-02-10"),  # 18
     )  # fmt: skip
     assert errors == [
         "línea 3: entity_code: es obligatorio",
