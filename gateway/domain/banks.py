@@ -21,6 +21,7 @@ the rules of the document alone are here.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gateway.domain import limits
@@ -82,29 +83,26 @@ def bank_problems(bank: BankConfiguration) -> list[Problem]:
         problems.append(Problem(("name",), "must not be empty"))
     elif len(bank.name) > MAX_BANK_NAME or not bank.name.isprintable():
         problems.append(Problem(("name",), f"must be printable text of at most {MAX_BANK_NAME}"))
-    first_user: dict[str, int] = {}
     for i, user in enumerate(bank.users):
         problems.extend(p.under("users", i) for p in user_problems(user))
-        if user.username in first_user:
-            problems.append(
-                Problem(
-                    ("users", i, "username"),
-                    f"{user.username} is already listed at users[{first_user[user.username]}]",
-                )
-            )
-        first_user.setdefault(user.username, i)
-    first_agreement: dict[str, int] = {}
     for j, agreement in enumerate(bank.agreements):
         problems.extend(p.under("agreements", j) for p in agreement_problems(agreement))
-        if agreement.code in first_agreement:
+    problems += listed_twice([user.username for user in bank.users], "users", "username", "")
+    codes = [agreement.code for agreement in bank.agreements]
+    problems += listed_twice(codes, "agreements", "code", "agreement ")
+    return problems
+
+
+def listed_twice(keys: Sequence[str], name: str, field: str, noun: str) -> list[Problem]:
+    """A problem at `name[i].field` for each key listed again at `i`."""
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key in first:
             problems.append(
-                Problem(
-                    ("agreements", j, "code"),
-                    f"agreement {agreement.code} is already listed at "
-                    f"agreements[{first_agreement[agreement.code]}]",
-                )
+                Problem((name, i, field), f"{noun}{key} is already listed at {name}[{first[key]}]")
             )
-        first_agreement.setdefault(agreement.code, j)
+        first.setdefault(key, i)
     return problems
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from gateway.domain.banks import BankConfiguration, bank_problems
+from gateway.domain.banks import BankConfiguration, bank_problems, listed_twice
 from gateway.domain.merchant_services import (
     Entity,
     MerchantService,
@@ -99,26 +99,19 @@ def configuration_problems(configuration: Configuration) -> list[Problem]:
 
 def _banks_problems(banks: tuple[BankConfiguration, ...]) -> list[Problem]:
     problems: list[Problem] = []
-    first_bank: dict[str, int] = {}
-    first_user: dict[str, tuple[int, int]] = {}
     for i, bank in enumerate(banks):
         problems.extend(p.under("banks", i) for p in bank_problems(bank))
-        if bank.code in first_bank:
-            problems.append(
-                Problem(
-                    ("banks", i, "code"),
-                    f"bank {bank.code} is already configured at banks[{first_bank[bank.code]}]",
-                )
-            )
-        first_bank.setdefault(bank.code, i)
+    problems += listed_twice([bank.code for bank in banks], "banks", "code", "bank ")
+    first_user: dict[str, int] = {}
+    for i, bank in enumerate(banks):
         for j, user in enumerate(bank.users):
             # A username is unique across banks: the UsernameToken alone names the bank.
-            seen = first_user.setdefault(user.username, (i, j))
-            if seen[0] != i:
+            seen = first_user.setdefault(user.username, i)
+            if seen != i:
                 problems.append(
                     Problem(
                         ("banks", i, "users", j, "username"),
-                        f"{user.username} is already a user of banks[{seen[0]}] (usernames are "
+                        f"{user.username} is already a user of banks[{seen}] (usernames are "
                         "unique across banks)",
                     )
                 )

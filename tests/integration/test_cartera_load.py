@@ -21,6 +21,7 @@ from gateway.store.caja_tables import InvoiceHistoryRow, InvoiceRow
 from gateway.store.db import init_db, make_engine
 from gateway.store.uow import unit_of_work_factory
 from gateway.usecases.cartera import Cartera
+from tests.support import rows_of, table_dump, write_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ",".join(COLUMNS)
@@ -57,62 +58,32 @@ def db(database_url, monkeypatch) -> str:
 
 
 def write(tmp_path: Path, *lines: str, name: str = "cartera.csv") -> str:
-    path = tmp_path / name
-    path.write_text("\n".join((HEADER, *lines)) + "\n", encoding="utf-8")
-    return str(path)
+    return write_file(tmp_path, name, "\n".join((HEADER, *lines)) + "\n")
 
 
 def portfolio(database_url: str) -> dict[str, list[tuple]]:
     """Every invoice and history row, ids and versions included."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return {
-                table.__tablename__: [
-                    tuple(r) for r in connection.execute(select(table).order_by(table.id))
-                ]
-                for table in (InvoiceRow, InvoiceHistoryRow)
-            }
-    finally:
-        engine.dispose()
+    return table_dump(database_url, (InvoiceRow, InvoiceHistoryRow))
 
 
 def invoices(database_url: str) -> dict[str, tuple]:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                select(
-                    InvoiceRow.reference1,
-                    InvoiceRow.value_1,
-                    InvoiceRow.state,
-                    InvoiceRow.paid_total,
-                    InvoiceRow.balance,
-                    InvoiceRow.version,
-                )
-            )
-            return {r[0]: tuple(r[1:]) for r in rows}
-    finally:
-        engine.dispose()
+    columns = ("reference1", "value_1", "state", "paid_total", "balance", "version")
+    query = select(*(InvoiceRow.__table__.c[name] for name in columns))
+    return {r[0]: r[1:] for r in rows_of(database_url, query)}
 
 
 def history(database_url: str) -> list[tuple[str, str | None, str, dict]]:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                select(
-                    InvoiceRow.reference1,
-                    InvoiceHistoryRow.from_state,
-                    InvoiceHistoryRow.source,
-                    InvoiceHistoryRow.detail,
-                )
-                .join(InvoiceRow, InvoiceRow.id == InvoiceHistoryRow.invoice_id)
-                .order_by(InvoiceHistoryRow.id)
-            )
-            return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
-    finally:
-        engine.dispose()
+    query = (
+        select(
+            InvoiceRow.reference1,
+            InvoiceHistoryRow.from_state,
+            InvoiceHistoryRow.source,
+            InvoiceHistoryRow.detail,
+        )
+        .join(InvoiceRow, InvoiceRow.id == InvoiceHistoryRow.invoice_id)
+        .order_by(InvoiceHistoryRow.id)
+    )
+    return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows_of(database_url, query)]
 
 
 def pay(database_url: str, reference: str, paid: str, state: str = "PENDIENTE") -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import textwrap
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from gateway.cli import main
 from gateway.config_file import load
@@ -18,7 +17,7 @@ from gateway.settings import Settings
 from gateway.store.caja_tables import AgreementRow, BankRow, BankUserRow
 from gateway.store.db import init_db
 from gateway.store.models import EntityRow, ServiceRow
-from tests.support import fresh_postgres_schema
+from tests.support import fresh_postgres_schema, rows_of, table_dump, write_file
 
 PASSWORD = "Caja-Occidente-2026"
 SANDBOX = Sealer((SANDBOX_KEY,))
@@ -66,38 +65,16 @@ def db(database_url, monkeypatch) -> str:
     return database_url
 
 
-def write(tmp_path: Path, name: str, content: str) -> str:
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    return str(path)
+write = write_file
 
 
 def dump(database_url: str) -> dict[str, list[tuple]]:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return {
-                table.__tablename__: [
-                    tuple(row)
-                    for row in connection.execute(
-                        select(table).order_by(*table.__table__.primary_key.columns)
-                    )
-                ]
-                for table in TABLES
-            }
-    finally:
-        engine.dispose()
+    return table_dump(database_url, TABLES)
 
 
 def sealed_password(database_url: str, username: str) -> str:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return connection.scalar(
-                select(BankUserRow.password_sealed).where(BankUserRow.username == username)
-            )
-    finally:
-        engine.dispose()
+    query = select(BankUserRow.password_sealed).where(BankUserRow.username == username)
+    return rows_of(database_url, query)[0][0]
 
 
 def export(capsys) -> str:

@@ -385,3 +385,13 @@ def test_banks_round_trip_and_a_password_is_never_written():
         ),
     )  # fmt: skip
     assert load(dump(sealed)) == sealed and dump(load(dump(sealed))) == dump(sealed)
+
+
+def test_a_bank_listed_twice_is_refused():
+    assert errors_of(
+        """\
+        banks:
+          - {code: '051', name: Davivienda}
+          - {code: '051', name: Davivienda otra vez}
+        """
+    ) == ["line 3: banks[1].code: bank 051 is already listed at banks[0]"]
