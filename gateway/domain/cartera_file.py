@@ -36,6 +36,7 @@ keeps, for every line whose codes are well formed, which service it names (`serv
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -65,6 +66,8 @@ REQUIRED = frozenset(
         "valor_1",
     }
 )
+
+_REQUIRED_IN_ORDER = tuple(column for column in COLUMNS if column in REQUIRED)
 
 #: The store's columns (gateway/store/caja_tables.py InvoiceRow).
 MAX_REFERENCE = 48
@@ -239,16 +242,16 @@ def _line(line: int, values: dict[str, str]) -> tuple[Invoice | None, list[LineE
     def bad(column: str, message: str) -> None:
         errors.append(LineError(line, column, message))
 
-    for column in COLUMNS:
-        if column in REQUIRED and not values[column]:
+    for column in _REQUIRED_IN_ORDER:
+        if not values[column]:
             bad(column, "es obligatorio")
     for column, limit in (
         ("entity_code", limits.ENTITY_CODE.length),
         ("srv_code", limits.SRV_CODE.length),
     ):
         value = values[column]
-        if value and (len(value) > limit or not _CODE.fullmatch(value)):
-            bad(column, f"«{value}» no es un código: 1 a {limit} letras, dígitos, «-», «_» o «.»")
+        if value and (problem := _code_problem(value, limit)):
+            bad(column, problem)
     for column in ("referencia1", "referencia2", "referencia3"):
         _reference(bad, column, values[column], MAX_REFERENCE)
     id_type = values["tipo_identificacion"].upper()
@@ -344,22 +347,22 @@ def _text(bad: Bad, column: str, value: str, limit: int) -> None:
         bad(column, "tiene caracteres de control (saltos de línea, tabuladores)")
 
 
-def _date(bad: Bad, column: str, value: str) -> date | None:
-    if not value:
-        return None
+# Dates, values and codes repeat from line to line (a file has a few hundred due dates): each
+# distinct text is judged once. The readers answer the value, or the reason it is not one.
+
+
+@functools.lru_cache(maxsize=8192)
+def _read_date(value: str) -> date | str:
     if _DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
-            bad(column, f"«{value}» no es una fecha que exista")
-            return None
-    bad(column, f"«{value}» no es una fecha AAAA-MM-DD (por ejemplo 2026-11-30)")
-    return None
+            return f"«{value}» no es una fecha que exista"
+    return f"«{value}» no es una fecha AAAA-MM-DD (por ejemplo 2026-11-30)"
 
 
-def _money(bad: Bad, column: str, value: str) -> Decimal | None:
-    if not value:
-        return None
+@functools.lru_cache(maxsize=8192)
+def _read_money(value: str) -> Decimal | str:
     if not _VALUE.fullmatch(value):
         if value.startswith("-"):
             reason = "debe ser mayor que 0"
@@ -367,23 +370,45 @@ def _money(bad: Bad, column: str, value: str) -> Decimal | None:
             reason = "use punto decimal y ningún separador de miles (1500000.50)"
         else:
             reason = "escriba solo dígitos y, si hay centavos, punto y dos decimales (150000.50)"
-        bad(column, f"«{value}» no es un valor: {reason}")
-        return None
-    amount = Decimal(value)
+        return f"«{value}» no es un valor: {reason}"
     if len(value.partition(".")[2]) > 2:
-        bad(
-            column,
+        return (
             f"«{value}» tiene más de 2 decimales (si el punto separa miles, quítelo: "
-            f"{value.replace('.', '')})",
+            f"{value.replace('.', '')})"
         )
-        return None
+    amount = Decimal(value)
     if amount <= 0:
-        bad(column, "debe ser mayor que 0")
-        return None
+        return "debe ser mayor que 0"
     if amount >= MONEY_LIMIT:
-        bad(column, f"«{value}» es demasiado grande")
-        return None
+        return f"«{value}» es demasiado grande"
     return amount
+
+
+@functools.lru_cache(maxsize=1024)
+def _code_problem(value: str, limit: int) -> str | None:
+    if len(value) > limit or not _CODE.fullmatch(value):
+        return f"«{value}» no es un código: 1 a {limit} letras, dígitos, «-», «_» o «.»"
+    return None
+
+
+def _date(bad: Bad, column: str, value: str) -> date | None:
+    if not value:
+        return None
+    result = _read_date(value)
+    if isinstance(result, str):
+        bad(column, result)
+        return None
+    return result
+
+
+def _money(bad: Bad, column: str, value: str) -> Decimal | None:
+    if not value:
+        return None
+    result = _read_money(value)
+    if isinstance(result, str):
+        bad(column, result)
+        return None
+    return result
 
 
 def _percent(bad: Bad, value: str) -> Decimal | None:
