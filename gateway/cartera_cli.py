@@ -10,7 +10,10 @@ subcommand (`cartera cupon`) is one more `add_parser` in `register` with its own
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from gateway.settings import Settings
@@ -30,6 +33,21 @@ def register(commands: Any) -> None:
         "--dry-run", action="store_true", help="report what would change, write nothing"
     )
     load.set_defaults(run=_load)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a bulk load. A load builds a few hundred thousand
+    container objects that live until it ends (lines, invoices, rows), and each collection
+    walks all of them again: about half the time of a 100 000-line load here. Reference
+    counting still frees what can be freed; the few cycles wait for the next collection."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -57,9 +75,10 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     engine = make_engine(settings.database_url)
     try:
-        report = Cartera(unit_of_work_factory(engine)).load_file(
-            data, name=name, dry_run=args.dry_run
-        )
+        with paused_gc():
+            report = Cartera(unit_of_work_factory(engine)).load_file(
+                data, name=name, dry_run=args.dry_run
+            )
     except InvalidCarteraFile as exc:
         for error in exc.errors:
             print(f"{name}: {error}", file=sys.stderr)

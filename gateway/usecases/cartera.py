@@ -154,7 +154,7 @@ class Cartera:
                             invoice.paid_total,
                         )
                     )
-                elif columns := changed_columns(old.invoice, line.invoice):
+                elif columns := changed_columns(old, line.invoice):
                     changes.append((old, line, columns))
                 else:
                     unchanged += 1

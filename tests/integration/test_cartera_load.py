@@ -124,6 +124,19 @@ def test_a_first_load_creates_every_invoice_with_a_history_row(db, tmp_path, cap
     ]
 
 
+def test_text_is_stored_exactly_as_written(db, tmp_path):
+    """Backslashes (COPY's escape character, and its \\N for NULL), quotes and non-ASCII
+    survive the insert (COPY on PostgreSQL) and the update paths alike."""
+    tricky = 'Cuota 1\\2 "A" ñ€ \\N'
+    quoted = '"' + tricky.replace('"', '""') + '"'
+    assert main(["cartera", "load", write(tmp_path, row("T-1", descripcion=quoted))]) == 0
+    query = select(InvoiceRow.description).where(InvoiceRow.reference1 == "T-1")
+    assert rows_of(db, query) == [(tricky,)]
+    again = write(tmp_path, row("T-1", "5", descripcion=quoted), name="again.csv")
+    assert main(["cartera", "load", again]) == 0
+    assert rows_of(db, query) == [(tricky,)]
+
+
 def test_a_file_with_any_error_changes_nothing_and_names_every_error(db, tmp_path, capsys):
     assert main(["cartera", "load", write(tmp_path, row("FAC-1"), row("FAC-2"))]) == 0
     before = portfolio(db)
@@ -296,6 +309,6 @@ def test_the_statements_sent_do_not_grow_with_the_file(db, tmp_path):
         small, large = statements(30, "a"), statements(3000, "b")
     finally:
         engine.dispose()
-    assert small <= 6 and large <= 3000 // 200, (small, large)
+    assert small <= 8 and large <= 3000 // 200, (small, large)
     if engine.dialect.name == "postgresql":
         assert large == small + 1  # the ANALYZE after inserting more than a thousand
