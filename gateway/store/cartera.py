@@ -196,15 +196,19 @@ class CarteraRepository:
 
     # --- the caja service's look-ups ----------------------------------------------------------
 
-    def invoice(self, entity_code: str, srv_code: str, reference1: str) -> StoredInvoice | None:
-        """consultarReferencia / notificarPago: the invoice with this reference, if any."""
-        row = self.session.execute(
-            select(*(INVOICES.c[name] for name in _READ_COLUMNS)).where(
-                INVOICES.c.entity_code == entity_code,
-                INVOICES.c.srv_code == srv_code,
-                INVOICES.c.reference1 == reference1,
-            )
-        ).one_or_none()
+    def invoice(
+        self, entity_code: str, srv_code: str, reference1: str, *, lock: bool = False
+    ) -> StoredInvoice | None:
+        """consultarReferencia / notificarPago: the invoice with this reference, if any;
+        `lock`: FOR UPDATE (PostgreSQL), for a payment about to change it."""
+        query = select(*(INVOICES.c[name] for name in _READ_COLUMNS)).where(
+            INVOICES.c.entity_code == entity_code,
+            INVOICES.c.srv_code == srv_code,
+            INVOICES.c.reference1 == reference1,
+        )
+        if lock:
+            query = query.with_for_update()
+        row = self.session.execute(query).one_or_none()
         return None if row is None else _stored(row)
 
     def customer_invoices(

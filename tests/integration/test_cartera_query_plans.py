@@ -97,6 +97,11 @@ def caja_invoice_by_reference(w: World) -> None:
         assert found is not None
 
 
+def caja_invoice_locked(w: World) -> None:
+    with w.container.uow() as uow:
+        assert uow.cartera.invoice("10001", "1001", "SEED-424242", lock=True) is not None
+
+
 def caja_customer_invoices(w: World) -> None:
     with w.container.uow() as uow:
         mine = uow.cartera.customer_invoices("10001", "1001", "CC", "1000777", 10)
@@ -113,6 +118,7 @@ CASES = (
          ("reference1",)),
     Case("consultarCartera: a customer's invoices by due date", caja_customer_invoices,
          ("id_number",)),
+    Case("notificarPago: the invoice, locked", caja_invoice_locked, ("reference1",)),
 )  # fmt: skip
 
 
@@ -130,8 +136,13 @@ def _invoice_scans(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 @pytest.mark.parametrize(
     ("case", "key"),
-    [(CASES[0], "reference1"), (CASES[2], "reference1"), (CASES[3], "id_number")],
-    ids=["loader", "consultarReferencia", "consultarCartera"],
+    [
+        (CASES[0], "reference1"),
+        (CASES[2], "reference1"),
+        (CASES[3], "id_number"),
+        (CASES[4], "reference1"),
+    ],
+    ids=["loader", "consultarReferencia", "consultarCartera", "notificarPago"],
 )
 def test_the_index_condition_holds_the_key_not_only_the_service(
     world: World, case: Case, key: str
