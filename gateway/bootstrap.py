@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from gateway.caja.commands import CajaPort
+from gateway.caja.service import Caja
 from gateway.clock import Clock, SystemClock
 from gateway.connectors.ports import Connectors
 from gateway.domain.transactions import Lifetimes
@@ -37,6 +39,8 @@ class Container:
     #: The helpdesk use cases behind `MesaDeAyuda.asmx` and its pages; None (tests that build
     #: a Container by hand): the service is not mounted.
     helpdesk: HelpdeskPort | None = None
+    #: The bank-teller use cases behind `CajaBancos.asmx`; None: the service is not mounted.
+    caja: CajaPort | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -83,4 +87,5 @@ def build(
         sandbox=SandboxBank(uow, clock, methods.lifetimes) if settings.sandbox else None,
         access=MerchantAccess(uow),
         helpdesk=Helpdesk(uow, clock, settings),
+        caja=Caja(uow, clock, settings, lifetimes(settings)),
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from gateway import cartera_cli
+from gateway import asobancaria_cli, cartera_cli
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -19,13 +19,14 @@ VERSIONS = (2, 3, 4)
 
 
 def service_urls(base_url: str, settings: Settings) -> list[str]:
+    from gateway.caja.soap.endpoint import PATH as CAJA_PATH
     from gateway.helpdesk.soap.endpoint import PATH as HELPDESK_PATH
 
     return [
         f"{base_url}/{prefix}/webservice/eCollectWebservicesv{version}.asmx?wsdl"
         for prefix in sorted(settings.variants)
         for version in VERSIONS
-    ] + [f"{base_url}{HELPDESK_PATH}?wsdl"]
+    ] + [f"{base_url}{HELPDESK_PATH}?wsdl", f"{base_url}{CAJA_PATH}?wsdl"]
 
 
 def _shown(database_url: str) -> str:
@@ -303,9 +304,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_agent.add_argument("--name", required=True, help="full name")
 
+    asobancaria_cli.register(commands)
     cartera_cli.register(commands)
 
     args = parser.parse_args(argv)
+    if args.command == "asobancaria":
+        return asobancaria_cli.run(args, Settings.from_env)
     settings = Settings.from_env()
     if args.command == "cartera":
         return cartera_cli.run(args, settings)

@@ -130,6 +130,17 @@ class Settings:
     #: `gateway.sealing`): `GATEWAY_SECRET_KEY`, comma-separated, the first seals, any opens
     #: (rotation). None outside sandbox mode: no bank user can be stored or authenticated.
     secret_keys: tuple[str, ...] = ()
+    #: The caja's WS-Security UsernameToken: how far `wsu:Created` may be from the gateway's
+    #: clock, either way, in seconds; a nonce is remembered that long (replays refused).
+    caja_token_window_seconds: int = 300
+    #: Days a teller payment with cheques of other banks waits (PENDING, PENDIENTE_CANJE) for
+    #: the canje's confirmation (conciliation or Asobancaria file) before it lapses FAILED.
+    caja_canje_days: int = 5
+    #: Largest SOAP request body the caja accepts (conciliar may carry an Asobancaria file).
+    caja_max_request_bytes: int = 32 * 1024 * 1024
+    #: Most XML elements of a caja message: a bank's list of the day in conciliar has eight
+    #: per collection (larger days travel as an Asobancaria file, one element).
+    caja_max_xml_elements: int = 250_000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -170,6 +181,7 @@ class Settings:
                 for key in (env.get("GATEWAY_SECRET_KEY") or "").split(",")
                 if key.strip()
             ),
+            **_caja_settings(env, defaults),
         )
 
 
@@ -206,6 +218,23 @@ def _helpdesk_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, 
             )
         targets[priority] = int(minutes)
     values["helpdesk_resolution_minutes"] = targets
+    return values
+
+
+def _caja_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, Any]:
+    names = (
+        "caja_token_window_seconds",
+        "caja_canje_days",
+        "caja_max_request_bytes",
+        "caja_max_xml_elements",
+    )
+    values: dict[str, Any] = {}
+    for name in names:
+        variable = f"GATEWAY_{name.upper()}"
+        value = int(env.get(variable) or getattr(defaults, name))
+        if value <= 0:
+            raise ValueError(f"{variable} must be positive")
+        values[name] = value
     return values
 
 

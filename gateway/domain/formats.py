@@ -57,3 +57,10 @@ def datetime_to_wire(value: date | datetime) -> str:
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     return bogota_wall_time(value).isoformat()
+
+
+def pesos(amount: Decimal) -> str:
+    """An amount as a Colombian reads it (pages, coupons, mails): thousands with '.', decimals
+    with ','; cents only when present. Not a wire form."""
+    text = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return text[:-3] if text.endswith(",00") else text

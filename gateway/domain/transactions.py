@@ -5,10 +5,17 @@
        ├──► CAPTURED ──► OK | EXPIRED            (cash coupon paid at a bank counter, or not)
        ├──► PENDING | OK | NOT_AUTHORIZED | FAILED (a card authorized directly)
        └──► EXPIRED                              (the payer never reached a bank)
+    OK | PENDING ──► NOT_AUTHORIZED              (`reverse`: a teller payment taken back)
 
-OK, NOT_AUTHORIZED, FAILED and EXPIRED are final. EXPIRED happens only before the payer reaches
-a financial institution (administrative manual, "Estados de Transacciones"). Every change is
-appended to `history`; nothing in it is ever rewritten.
+OK, NOT_AUTHORIZED, FAILED and EXPIRED are final, with one exception: a bank may take back a
+payment collected at its teller window (caja `reversarPago`, research caja-asobancaria §D.4
+rule 4, or a cheque the canje returned), which moves it OK (or PENDING) -> NOT_AUTHORIZED
+through `reverse` alone, never through `move_to`; the merchant is called back with the new
+state. NOT_AUTHORIZED ("rejected by the financial institution") is the one state the merchant
+clients in the wild already know for a payment the bank does not stand behind; a new state
+name would break the clients that map TranState with an enum. EXPIRED happens only before the
+payer reaches a financial institution (administrative manual, "Estados de Transacciones").
+Every change is appended to `history`; nothing in it is ever rewritten.
 
 Every live state lapses: `expires_at` is when the *current* state runs out, set on entering it
 (`Lifetimes.lapses_at`), so one (state, expires_at) index finds everything due:
@@ -75,6 +82,9 @@ TRANSITIONS: dict[TranState, frozenset[TranState]] = {
     TranState.PENDING: frozenset(_ANSWERS),
     TranState.CAPTURED: frozenset({TranState.OK, TranState.EXPIRED}),
 }
+
+#: States a bank may take back (`Transaction.reverse`): approved, or waiting for its cheque.
+REVERSIBLE_STATES = frozenset({TranState.OK, TranState.PENDING})
 
 #: Live states that lapse at `expires_at`, what each becomes then, and why (history detail).
 LAPSES: dict[TranState, tuple[TranState, str]] = {
@@ -190,6 +200,14 @@ class Transaction:
             self.expires_at = lapses_at
         self.history.append(StateChange(self.state, target, at, source, detail))
         self.state = target
+
+    def reverse(self, *, at: datetime, source: str, detail: str) -> None:
+        """The bank took the payment back (a teller payment reversed the same compensation day,
+        a cheque returned unpaid): OK or PENDING -> NOT_AUTHORIZED (module docstring)."""
+        if self.state not in REVERSIBLE_STATES:
+            raise IllegalTransition(self.state.value, TranState.NOT_AUTHORIZED.value)
+        self.history.append(StateChange(self.state, TranState.NOT_AUTHORIZED, at, source, detail))
+        self.state = TranState.NOT_AUTHORIZED
 
     def lapse(self, now: datetime, *, source: str) -> bool:
         """End the payment if its current state ran out by `now` (False: it has not, or it is

@@ -1,8 +1,10 @@
 """The background loop: every time-driven job, in one registry, then sleep, repeat.
 
 `JOBS`, in the order one pass runs them: payment expiry, the helpdesk's auto-close and SLA
-breaches (rules first), then the merchant callbacks and the mail (so what the rules owe, the
-callbacks of expired payments and the mails of closed requests, goes out in the same pass).
+breaches (rules first), the caja's forgetting of UsernameToken nonces past their window and
+its teller payments whose cheques' canje lapsed unconfirmed, then
+the merchant callbacks and the mail (so what the rules owe, the callbacks of expired payments
+and the mails of closed requests, goes out in the same pass).
 Each job is `fn(uow_factory, clock, settings, batch=...) -> int` (how many rows it handled) and
 runs until a batch handles nothing. A job named by import path whose module is not installed
 is skipped with a log line; the others run.
@@ -69,6 +71,8 @@ JOBS: tuple[Job, ...] = (
     Job("expired", _expiry),
     Job("auto_closed", "gateway.helpdesk.jobs:auto_close_due"),
     Job("sla_breaches", "gateway.helpdesk.jobs:sla_breaches_due"),
+    Job("caja_nonces", "gateway.caja.jobs:prune_nonces_due"),
+    Job("caja_canje_lapsed", "gateway.caja.jobs:canje_lapsed_due"),
     Job("callbacks", _callbacks),
     Job("mail", _mail),
 )

@@ -31,7 +31,7 @@ from gateway.soap.envelope import parse_envelope
 from gateway.soap.faults import HttpRefusal, SoapFault
 from gateway.soap.protocol import AsmxXml, UnreadableValue
 from gateway.soap.routing import route_operation
-from gateway.soap.service import AsmxService, Contract, Method, Route
+from gateway.soap.service import HEADER_ENVIRON_KEY, AsmxService, Contract, Method, Route
 from gateway.web.client import client_origin
 
 __all__ = ["AsmxApp"]
@@ -163,8 +163,9 @@ class AsmxApp:
             envelope = parse_envelope(
                 data,
                 max_depth=self._settings.max_xml_depth,
-                max_elements=self._settings.max_xml_elements,
+                max_elements=self._service.max_xml_elements or self._settings.max_xml_elements,
                 charset=params.get("charset"),
+                understood=self._service.understood_headers,
             )
             version = envelope.version
             body = envelope.body
@@ -173,6 +174,7 @@ class AsmxApp:
                 served.operations, body.tag if body is not None else None, action, version
             )
             assert body is not None  # route_operation refuses an empty Body
+            environ[HEADER_ENVIRON_KEY] = envelope.header
             payload = self._run(served, served.methods[name], body, route, environ)
         except HttpRefusal as refusal:
             log.info("soap.refused", status=refusal.status, reason=refusal.reason)

@@ -138,13 +138,15 @@ def parse_envelope(
     max_depth: int,
     max_elements: int | None = None,
     charset: str | None = None,
+    understood: frozenset[str] = frozenset(),
 ) -> Envelope:
     """Parse a SOAP request body once and split it into version, Header and operation element.
 
     Raises `faults.HttpRefusal` (400) for XML that does not parse, `faults.SoapFault` for a
     DTD, excessive depth or element count (`max_elements` None: no count limit), a foreign
     envelope (VersionMismatch) or a missing Body, and for a Header entry marked
-    mustUnderstand (the gateway understands no headers).
+    mustUnderstand that is not one of `understood` (Clark names of the header entries the
+    service processes itself, such as the caja's `wsse:Security`; by default none).
     """
     if not data.strip():
         raise faults.malformed_xml("empty request body")
@@ -188,14 +190,16 @@ def parse_envelope(
     if body is None:
         raise faults.unreadable("The SOAP Body element is missing.")
     if header is not None:
-        _check_must_understand(header, env_ns)
+        _check_must_understand(header, env_ns, understood)
     operation = next(iter(body), None)
     return Envelope(version=version, header=header, body=operation)
 
 
-def _check_must_understand(header: etree._Element, env_ns: str) -> None:
+def _check_must_understand(header: etree._Element, env_ns: str, understood: frozenset[str]) -> None:
     attribute = f"{{{env_ns}}}mustUnderstand"
     for entry in header:
+        if not isinstance(entry.tag, str) or entry.tag in understood:
+            continue
         if entry.get(attribute, "").strip() in ("1", "true"):
             qname = etree.QName(entry)
             raise faults.not_understood(f"{{{qname.namespace}}}{qname.localname}")

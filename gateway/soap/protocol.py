@@ -78,6 +78,7 @@ class AsmxXml(XmlDocument):
         self._to_unicode_handlers[Decimal] = lambda cls, value, *a, **k: wire.decimal_to_wire(value)
         self._to_unicode_handlers[Integer] = lambda cls, value, *a, **k: wire.int_to_wire(value)
         self._to_unicode_handlers[Date] = lambda cls, value, *a, **k: wire.date_to_wire(value)
+        self._from_unicode_handlers[Date] = lambda cls, text, *a, **k: wire.date_from_wire(text)
         self._to_unicode_handlers[DateTime] = lambda cls, value, *a, **k: wire.datetime_to_wire(
             value
         )

@@ -7,6 +7,9 @@ tells it, once, at start-up:
     contracts          contract key -> `Contract`: Spyne service, namespace, WSDL file, name
     max_request_bytes  the largest body it reads (413 above it)
     invoke             runs one operation: (method, parsed request, route, environ) -> result
+    understood_headers the SOAP Header entries it processes itself (mustUnderstand honoured);
+                       `invoke` finds the message's Header element in the environ under
+                       `HEADER_ENVIRON_KEY` (None when the envelope has none)
 
 The eCollect payment services (`gateway.soap.ecollect`) and the helpdesk
 (`gateway.helpdesk.soap.endpoint`) are two such definitions on the one shell. `invoke` is
@@ -25,7 +28,19 @@ from spyne.util.appreg import unregister_application
 
 from gateway.soap.protocol import AsmxXml
 
-__all__ = ["AsmxService", "Contract", "FixedRoute", "Invoke", "Method", "Route"]
+__all__ = [
+    "HEADER_ENVIRON_KEY",
+    "AsmxService",
+    "Contract",
+    "FixedRoute",
+    "Invoke",
+    "Method",
+    "Route",
+]
+
+#: The environ key under which the shell hands `invoke` the envelope's Header element (an lxml
+#: element, or None): per-request data, like the client origin the web shell keeps there.
+HEADER_ENVIRON_KEY = "gateway.soap.header"
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,11 @@ class AsmxService:
     contracts: Mapping[str, Contract]
     max_request_bytes: int
     invoke: Invoke
+    #: Clark names (`{ns}local`) of the Header entries `invoke` processes: a mustUnderstand on
+    #: one of them is honoured; on any other it is ASMX's MustUnderstand fault.
+    understood_headers: frozenset[str] = frozenset()
+    #: Most XML elements a message may have; None: `Settings.max_xml_elements`.
+    max_xml_elements: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 # The output forms are shared with the merchant callbacks, so they live in the domain.
@@ -38,6 +38,7 @@ __all__ = [
     "bogota_wall_time",
     "bool_from_wire",
     "bool_to_wire",
+    "date_from_wire",
     "date_to_wire",
     "datetime_to_wire",
     "instant_from_wire",
@@ -60,6 +61,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
 )
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 _ANY_WS = re.compile(f"[{_XML_WS}]+")
 # Characters XML 1.0 cannot carry at all (lxml refuses them; a client parser would too).
@@ -154,6 +156,22 @@ def instant_from_wire(text: str | None) -> datetime | None:
     except ValueError:  # a 13th month, a 25th hour
         raise WireValueError("dateTime", text) from None
     return value if value.tzinfo is not None else value.replace(tzinfo=BOGOTA)
+
+
+def date_from_wire(text: str | None) -> date | None:
+    """xs:date `yyyy-MM-dd` (whitespace ignored); empty/absent -> None. A trailing offset or
+    time, a 13th month: not a date."""
+    if text is None:
+        return None
+    text = text.strip(_XML_WS)
+    if not text:
+        return None
+    if _DATE.fullmatch(text) is None:
+        raise WireValueError("date", text)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise WireValueError("date", text) from None
 
 
 def instant_to_wire(value: datetime) -> str:

@@ -220,7 +220,16 @@ class PaymentRow(Base):
         ),
         CheckConstraint("forma_pago IN ('E', 'C', 'M')", name="ck_caja_payments_forma"),
         CheckConstraint("valor_total > 0", name="ck_caja_payments_total"),
-        CheckConstraint("valor_total = valor_efectivo + valor_cheque", name="ck_caja_payments_sum"),
+        # In whole cents: SQLite keeps money as exact text (`Money`), which `+` would turn into
+        # floats (and `text = number` never holds there); PostgreSQL's NUMERIC is exact anyway.
+        CheckConstraint(
+            "CAST(ROUND(valor_total * 100) AS BIGINT) = CAST(ROUND(valor_efectivo * 100) AS BIGINT)"
+            " + CAST(ROUND(valor_cheque * 100) AS BIGINT)",
+            name="ck_caja_payments_sum",
+        ),
+        # One payment per bank transaction (its operation is unique too); reversarPago finds
+        # the original through it.
+        UniqueConstraint("bank_code", "id_transaccion", name="uq_caja_payments_bank_id"),
         # conciliar and the Asobancaria writer: a bank's payments of one compensation date.
         Index("ix_caja_payments_bank_date", "bank_code", "fecha_compensacion", "id"),
         Index("ix_caja_payments_invoice", "invoice_id", "id"),

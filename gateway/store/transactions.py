@@ -169,9 +169,17 @@ _UPDATE = update(_t).where(
 )
 
 
+#: Channel of the teller payments (`gateway.caja`): a PENDING one waits for its cheques'
+#: canje, and when that lapses the caja's own job ends it (the invoice must owe again).
+CAJA_CHANNEL = "caja"
+
 _DUE_FOR_EXPIRY = (
     select(_t.c.ticket_id)
-    .where(text(LAPSING_PREDICATE), _t.c.expires_at <= bindparam("now"))
+    .where(
+        text(LAPSING_PREDICATE),
+        _t.c.expires_at <= bindparam("now"),
+        _t.c.channel != CAJA_CHANNEL,
+    )
     .order_by(_t.c.expires_at)
     .limit(bindparam("limit", type_=Integer))
     .with_for_update(skip_locked=True)
@@ -454,7 +462,8 @@ class TransactionRepository:
         """Live payments whose current state lapsed (CREATED, CAPTURED, BANK, PENDING past
         `expires_at`), oldest deadline first, locked for this worker; other nodes skip them.
         Read through the partial index `ix_transactions_lapsing_expires`, which holds live
-        payments only, so the cost does not grow with the final ones."""
+        payments only, so the cost does not grow with the final ones. Teller payments are
+        not among them: `gateway.caja.jobs.canje_lapsed_due` ends those."""
         return list(self._db.scalars(_DUE_FOR_EXPIRY, {"now": now, "limit": limit}))
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.domain.errors import InvalidReference
 from gateway.store.banks import BankRepository
+from gateway.store.caja import CajaRepository
 from gateway.store.cartera import CarteraRepository
 from gateway.store.catalog import CatalogCache, CatalogRepository
 from gateway.store.db import writer
@@ -59,6 +60,7 @@ class UnitOfWork:
     people: PeopleRepository
     requests: RequestRepository
     mail: MailOutbox
+    caja: CajaRepository
     banks: BankRepository
     cartera: CarteraRepository
 
@@ -81,6 +83,7 @@ class UnitOfWork:
         self.people = PeopleRepository(self.session)
         self.requests = RequestRepository(self.session)
         self.mail = MailOutbox(self.session)
+        self.caja = CajaRepository(self.session)
         self.banks = BankRepository(self.session)
         self.cartera = CarteraRepository(self.session)
         return self

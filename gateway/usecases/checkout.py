@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import structlog
 
+from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference
 from gateway.clock import Clock, bogota_date
 from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
@@ -120,6 +121,42 @@ class Checkout:
             uow.commit()
         log.info("checkout.chosen", ticket_id=page.ticket_id, method=system.name, state=page.state)
         return page
+
+    def coupon(self, token: str) -> Coupon | None:
+        """The PDF coupon of a cash payment waiting at the bank (CAPTURED), with the GS1-128
+        barcode of the service's agreement (`CajaRepository.coupon_agreement`); None when the
+        payment is not such a one or its service has no agreement with a GLN. Its payment
+        reference (AI 8020) is the coupon number (`Invoice`), then the payment's first two
+        references; one line: the value, payable up to the coupon's last day."""
+        with self._uow() as uow:
+            transaction = self._find(uow, token, lock=False)
+            page = self._page(uow, transaction, self._clock.now())
+            if page.state is not TranState.CAPTURED or page.coupon_due_date is None:
+                return None
+            agreement = uow.caja.coupon_agreement(transaction.entity_code, transaction.srv_code)
+            entity = uow.catalog.entity(transaction.entity_code)
+            service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
+        if agreement is None or agreement.gln is None or not page.invoice:
+            return None
+        assert entity is not None and service is not None
+        titles = [rule.title for rule in service.references]
+        references = [CouponReference("Número de cupón", page.invoice)] + [
+            CouponReference(titles[i] if i < len(titles) else f"Referencia {i + 1}", value)
+            for i, value in enumerate(page.references[:2])
+            if value
+        ]
+        return Coupon(
+            entity_name=entity.name,
+            entity_nit=entity.nit,
+            service=service.description,
+            agreement=agreement.code,
+            gln=agreement.gln,
+            references=tuple(references),
+            customer_name="",
+            customer_id="",
+            description=f"Pago {page.ticket_id}",
+            lines=(CouponLine(page.coupon_due_date, page.trans_value),),
+        )
 
     def _find(self, uow: UnitOfWork, token: str, *, lock: bool) -> Transaction:
         ticket_id = uow.transactions.ticket_for_session(token) if token else None

@@ -3,7 +3,10 @@
     /<prefix>/webservice/eCollectWebservicesv{2,3,4}.asmx   the eCollect SOAP services
     /helpdesk/webservice/MesaDeAyuda.asmx                  the helpdesk SOAP service (when
                                                            the container has a helpdesk)
+    /cajabancos/webservice/CajaBancos.asmx                 the bank-teller SOAP service (when
+                                                           the container has a caja)
     /<prefix>/secure/services.aspx?WsPm=<token>            the payer's pages (eCollectUrl)
+    /<prefix>/secure/cupon.pdf?WsPm=<token>                a cash payment's coupon (PDF)
     /sandbox/...                                           sandbox bank page and QA control
     /helpdesk/registro?token=…                             helpdesk: complete the sign-up
     /helpdesk/registro/enlace                              helpdesk: send a new sign-up link
@@ -42,6 +45,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from gateway.bootstrap import Container, build
+from gateway.caja.soap.endpoint import caja_service
 from gateway.helpdesk.soap.endpoint import helpdesk_service
 from gateway.logs import configure_logging
 from gateway.settings import Settings
@@ -80,10 +84,13 @@ class GatewayApp:
             self.soap_services.append(
                 AsmxApp(helpdesk_service(container.helpdesk, settings), settings)
             )
+        if container.caja is not None:
+            self.soap_services.append(AsmxApp(caja_service(container.caja, settings), settings))
         self.clients = ClientResolver(container.settings.trusted_proxies)
         rules = [
             Rule("/healthz", endpoint="health", methods=["GET", "HEAD"]),
             Rule("/<prefix>/secure/services.aspx", endpoint="entry", methods=["GET", "POST"]),
+            Rule("/<prefix>/secure/cupon.pdf", endpoint="coupon", methods=["GET", "HEAD"]),
             *helpdesk_pages.rules(),
         ]
         if self.settings.sandbox:
@@ -175,6 +182,8 @@ class GatewayApp:
             return self._health()
         if endpoint == "entry":
             return pages.entry_page(self.container, request, values["prefix"])
+        if endpoint == "coupon":
+            return pages.coupon_pdf(self.container, request)
         if endpoint.startswith("helpdesk."):
             return helpdesk_pages.dispatch(self.container, request, endpoint, values)
         if endpoint == "bank":

@@ -18,14 +18,16 @@ to the field it names (the wire name that starts ReturnDesc, mapped to the input
 page that fits its code. Without `container.helpdesk` every page answers 404.
 
 Session: the SessionToken of `login` lives in the cookie `mesa_sesion` (HttpOnly,
-SameSite=Strict, Secure over https, Path=/helpdesk, Max-Age to ExpiresAt); FAIL_SESSIONEXPIRED
+SameSite=Lax, Secure over https, Path=/helpdesk, Max-Age to ExpiresAt); FAIL_SESSIONEXPIRED
 clears it and shows the login form. After login the browser goes (303) to `next` only when it is
 a local /helpdesk/ path: never an open redirect.
 
 Anti-forgery: every form carries `csrf` = HMAC-SHA256 keyed by a random cookie `mesa_csrf` (set
 by the page that shows the form) over the session token (empty on the pages before login), so a
 forged POST needs both the cookie and the session; it is checked before any use case is called
-and a POST without it gets a 403 page. SameSite=Strict keeps the cookies off cross-site posts.
+and a POST without it gets a 403 page. SameSite=Lax keeps the cookies off cross-site posts and
+subrequests, yet sends them when a customer follows a link from their webmail to the tracking
+page (Strict made a logged-in customer log in again for every mail link).
 Every page goes through `templating.render` (CSP without scripts, no-store, ...); attachments
 are sent as downloads with their stored type, `nosniff` and a sandboxing CSP.
 """
@@ -48,6 +50,7 @@ from werkzeug.wrappers import Request, Response
 from gateway.bootstrap import Container
 from gateway.clock import BOGOTA
 from gateway.domain.helpdesk_sla import Priority
+from gateway.domain.helpdesk_workflow import RequestState
 from gateway.helpdesk.codes import HelpdeskCode, Refusal
 from gateway.helpdesk.commands import (
     AddComment,
@@ -212,7 +215,7 @@ class Visit:
 
     def finish(self, response: Response) -> Response:
         flags: dict[str, Any] = {
-            "path": COOKIE_PATH, "secure": self.https, "httponly": True, "samesite": "Strict",
+            "path": COOKIE_PATH, "secure": self.https, "httponly": True, "samesite": "Lax",
         }  # fmt: skip
         if self._new_csrf:
             response.set_cookie(CSRF_COOKIE, self._csrf_key, **flags)
@@ -466,6 +469,8 @@ def _visible(view: RequestView) -> dict[str, Any]:
     return {
         "view": view, "comments": comments, "attachments": attachments, "when": when,
         "priority": priority_name(view.priority), "size": size_text,
+        # Finalizado takes no comment (FAIL_REQUESTCLOSED): no form that can only be refused.
+        "finished": view.state == RequestState.FINISHED,
     }  # fmt: skip
 
 

@@ -11,12 +11,13 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from gateway.bootstrap import Container
+from gateway.caja.coupon_pdf import render_coupon
 from gateway.domain.errors import BusinessRefusal, IllegalTransition
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import TranState
 from gateway.usecases.checkout import PaymentPage, SessionExpired, SessionNotFound
 from gateway.usecases.methods import payment_url
-from gateway.web.templating import render
+from gateway.web.templating import SECURITY_HEADERS, render
 
 STATE_TEXT = {
     TranState.OK: "Pago aprobado",
@@ -61,9 +62,32 @@ def _show(container: Container, page: PaymentPage, prefix: str, error: str = "")
             methods={system.value for system in page.methods},
         )  # fmt: skip
     if page.state is TranState.CAPTURED:
-        return render("coupon.html", page=page)
+        pdf = container.checkout.coupon(page.token) is not None
+        return render(
+            "coupon.html", page=page, pdf_link=f"cupon.pdf?WsPm={page.token}" if pdf else ""
+        )
     link = page.bank_link if page.state is TranState.BANK else ""
     return render("result.html", page=page, state_text=STATE_TEXT[page.state], bank_link=link)
+
+
+def coupon_pdf(container: Container, request: Request) -> Response:
+    """The coupon of a cash payment as a PDF download (`gateway.caja.coupon_pdf`)."""
+    token = (request.args.get("WsPm") or "").strip()
+    try:
+        coupon = container.checkout.coupon(token)
+    except SessionNotFound:
+        return _not_found()
+    if coupon is None:
+        return render(
+            "message.html", 404, title="Cupón no disponible",
+            message="Este pago no tiene un cupón para pagar en bancos.",
+        )  # fmt: skip
+    response = Response(render_coupon(coupon), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="cupon-{coupon.references[0].value}.pdf"'
+    )
+    response.headers.extend(SECURITY_HEADERS)
+    return response
 
 
 def _choose(container: Container, request: Request, prefix: str, token: str) -> Response:

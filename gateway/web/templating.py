@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable
-from decimal import Decimal
 from importlib.resources import files
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +31,8 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from werkzeug.wrappers import Response
+
+from gateway.domain.formats import pesos as money
 
 _env = Environment(
     loader=PackageLoader("gateway.web", "templates"),
@@ -74,12 +75,6 @@ def _origin(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def money(amount: Decimal) -> str:
-    """Colombian style: thousands with '.', decimals with ','; cents only when present."""
-    text = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return text[:-3] if text.endswith(",00") else text
 
 
 _env.globals["money"] = money

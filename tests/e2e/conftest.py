@@ -4,11 +4,13 @@ The gateway runs on a fresh database: a schema of its own in `$GATEWAY_TEST_DATA
 (PostgreSQL) when set, else a temporary SQLite file (see `contract_tests.server`).
 
 Client tools that are missing make their tests fail under CI (`CI=true`) and skip locally, with
-the command that installs them (`scripts/install-interop`).
+the command that installs them (`scripts/install-interop`); so does a missing Chromium for the
+browser tests (`browsers`, see tests/e2e/browser.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -23,7 +25,16 @@ from typing import Any
 import pytest
 import requests
 
-from contract_tests.server import RunningGateway, running_gateway
+from contract_tests.mailbox import SmtpMailbox
+from contract_tests.server import RunningGateway, mailing_gateway, running_gateway
+from tests.e2e.browser import (
+    ARTIFACTS,
+    Browser,
+    BrowserPool,
+    Screenshots,
+    chromium_problem,
+    folder_name,
+)
 
 HERE = Path(__file__).resolve().parent
 INSTALL_HINT = "run scripts/install-interop"
@@ -39,6 +50,20 @@ def live_gateway() -> Iterator[RunningGateway]:
 @pytest.fixture(scope="session")
 def base_url(live_gateway: RunningGateway) -> str:
     return live_gateway.base_url
+
+
+@pytest.fixture(scope="module")
+def mailbox() -> Iterator[SmtpMailbox]:
+    """A real SMTP server for one module's gateway (`mail_gateway`) to send its mail to."""
+    with SmtpMailbox() as box:
+        yield box
+
+
+@pytest.fixture(scope="module")
+def mail_gateway(mailbox: SmtpMailbox) -> Iterator[RunningGateway]:
+    """A gateway of the module's own, as the helpdesk runs: mail to `mailbox`, jobs loop on."""
+    with mailing_gateway(mailbox.url) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -136,3 +161,50 @@ CLIENTS: dict[str, ClientTool] = {
 @pytest.fixture(scope="session")
 def client_tools() -> dict[str, ClientTool]:
     return CLIENTS
+
+
+# --------------------------------------------------------------------------- browsers
+
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Keep each phase's report on the item, so `browsers` knows whether the test failed."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser_pool() -> Iterator[BrowserPool]:
+    pool = BrowserPool()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def browsers(
+    request: pytest.FixtureRequest, browser_pool: BrowserPool
+) -> Iterator[Callable[[str], Browser]]:
+    """Hands out headless Chromium windows (`browsers("phone")`, `browsers("desktop")`; each
+    call another window), each with its own profile and no cookies; their screenshots go to
+    test-artifacts/browser/<test>/. A failed test leaves a last screenshot of each window it
+    used, and those windows are closed rather than kept for the next test."""
+    require("chromium", chromium_problem())
+    screenshots = Screenshots(ARTIFACTS / folder_name(request.node.name))
+    used: list[Browser] = []
+
+    def borrow(viewport: str = "desktop") -> Browser:
+        browser = browser_pool.borrow(viewport, screenshots)
+        used.append(browser)
+        return browser
+
+    yield borrow
+    report = request.node.stash.get(_REPORTS, {}).get("call")
+    failed = report is None or report.failed
+    for browser in used:
+        if failed:
+            with contextlib.suppress(Exception):
+                browser.screenshot("failure")
+        browser_pool.give_back(browser, broken=failed)

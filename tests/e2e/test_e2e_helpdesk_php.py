@@ -12,13 +12,13 @@ import base64
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from contract_tests.mailbox import SmtpMailbox, body_text
-from contract_tests.server import RunningGateway, mailing_gateway
+from contract_tests.server import RunningGateway
 from tests.e2e.conftest import HERE, ClientTool, _php_problem
 
 PHP = ClientTool("PHP ext-soap", ("php", str(HERE / "php" / "helpdesk_call.php")), _php_problem)
@@ -31,20 +31,8 @@ PNG = base64.b64decode(
 
 
 @pytest.fixture(scope="module")
-def mailbox() -> Iterator[SmtpMailbox]:
-    with SmtpMailbox() as box:
-        yield box
-
-
-@pytest.fixture(scope="module")
-def gateway(mailbox: SmtpMailbox) -> Iterator[RunningGateway]:
-    with mailing_gateway(mailbox.url) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def php(gateway: RunningGateway) -> Callable[..., dict[str, Any]]:
-    wsdl = f"{gateway.base_url}{PATH}?wsdl"
+def php(mail_gateway: RunningGateway) -> Callable[..., dict[str, Any]]:
+    wsdl = f"{mail_gateway.base_url}{PATH}?wsdl"
 
     def call(operation: str, *flags: str, **request: Any) -> dict[str, Any]:
         result = PHP.call(wsdl, operation, request, *flags)["result"]

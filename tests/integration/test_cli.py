@@ -30,12 +30,15 @@ def test_db_init_and_seed_demo_are_idempotent(database_url, monkeypatch, capsys)
     assert "demo data loaded" in capsys.readouterr().out
 
 
-def test_the_printed_urls_cover_every_prefix_and_version_and_the_helpdesk():
+def test_the_printed_urls_cover_every_prefix_and_version_the_helpdesk_and_the_caja():
     settings = Settings(public_url="http://gw:8000")
     urls = service_urls(settings.public_url, settings)
     assert "http://gw:8000/p_express/webservice/eCollectWebservicesv3.asmx?wsdl" in urls
-    assert len(urls) == 3 * len(settings.variants) + 1
-    assert urls[-1] == "http://gw:8000/helpdesk/webservice/MesaDeAyuda.asmx?wsdl"
+    assert len(urls) == 3 * len(settings.variants) + 2
+    assert urls[-2:] == [
+        "http://gw:8000/helpdesk/webservice/MesaDeAyuda.asmx?wsdl",
+        "http://gw:8000/cajabancos/webservice/CajaBancos.asmx?wsdl",
+    ]
 
 
 def test_extra_prefixes_come_from_the_environment():

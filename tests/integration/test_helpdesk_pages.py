@@ -383,7 +383,7 @@ def test_the_tracking_page_asks_to_log_in_first(browser, helpdesk):
     assert helpdesk.called("get_request") == []
 
 
-def test_logging_in_sets_a_strict_http_only_cookie_and_goes_back(browser, helpdesk):
+def test_logging_in_sets_a_lax_http_only_cookie_and_goes_back(browser, helpdesk):
     page = browser.get(TRACKING)
     answer = browser.post("/helpdesk/ingresar", data={
         "email": EMAIL, "password": PASSWORD, "next": TRACKING, "csrf": csrf_of(page)})  # fmt: skip
@@ -392,7 +392,7 @@ def test_logging_in_sets_a_strict_http_only_cookie_and_goes_back(browser, helpde
     assert helpdesk.called("login") == [(EMAIL, PASSWORD, "192.0.2.7")]
     cookie = cookies_set(answer)["mesa_sesion"]["mesa_sesion"]
     assert cookie.value == TOKEN
-    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/helpdesk"
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/helpdesk"
     assert cookie["max-age"] == str(8 * 3600)
     assert not cookie["secure"]
     assert "Ana Pérez" in text_of(browser.get(TRACKING))
@@ -542,6 +542,18 @@ def test_a_finished_request_takes_no_comment_and_points_to_a_new_request(browser
     assert answer.status_code == 400
     assert "crea una nueva solicitud" in text_of(answer)
     assert tree(answer).xpath("//textarea[@name='body']/text()") == ["Otra cosa"]
+
+
+def test_a_finished_request_offers_no_comment_form(browser, helpdesk):
+    helpdesk.view = request_view(state="FINISHED", state_name="Finalizado", survey_open=False)
+    logged_in(browser)
+    page = browser.get(TRACKING)
+    assert page.status_code == 200
+    assert not tree(page).xpath("//textarea[@name='body']")
+    assert not tree(page).xpath(f"//form[@action='{TRACKING}/comentarios']")
+    assert f"crea una nueva solicitud e indica el número {KEY}" in text_of(page)
+    helpdesk.view = request_view()
+    assert tree(browser.get(TRACKING)).xpath("//textarea[@name='body']")
 
 
 def test_notifications_are_turned_off_and_on(browser, helpdesk):

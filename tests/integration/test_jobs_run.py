@@ -70,7 +70,10 @@ def test_a_job_registered_by_path_runs_once_installed_and_before_the_mail(
     helpdesk_jobs.sla_breaches_due = lambda *args, **kwargs: 0  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "gateway.helpdesk.jobs", helpdesk_jobs)
     done = runner.run_pass(container)
-    assert list(done) == ["expired", "auto_closed", "sla_breaches", "callbacks", "mail"]
+    assert list(done) == [
+        "expired", "auto_closed", "sla_breaches", "caja_nonces", "caja_canje_lapsed",
+        "callbacks", "mail",
+    ]  # fmt: skip
     assert (done["auto_closed"], done["sla_breaches"], done["mail"]) == (1, 0, 1)
     (spooled,) = settings.mail_spool.glob("*.eml")
     assert message_from_bytes(spooled.read_bytes(), policy=policy.default)["Subject"] == (

@@ -146,3 +146,51 @@ def test_what_the_merchant_sent_is_escaped_on_the_page(browser, container):
     _ticket, path = new_payment(container, url_redirect="javascript:alert(1)")
     browser.post(path, data={"method": "100"})
     assert "javascript:" not in browser.get(path).text
+
+
+def _coupon_agreement(container, gln="7709998000018") -> None:
+    """Bank 999 may collect the demo's service 1002 under an agreement with a GLN."""
+    from gateway.store.caja_tables import AgreementRow, BankRow
+
+    with container.uow() as uow:
+        uow.session.merge(BankRow(code="999", name="Banco de pruebas", enabled=True))
+        uow.session.flush()
+        uow.session.add(
+            AgreementRow(
+                bank_code="999", code="CUPON-1002", entity_code="10001", srv_code="1002", gln=gln
+            )
+        )
+        uow.commit()
+
+
+def test_a_cash_coupon_downloads_as_a_pdf_whose_barcode_a_teller_reads(browser, container):
+    _coupon_agreement(container)
+    ticket, path = new_payment(container)
+    browser.post(path, data={"method": "100"})
+    page = browser.get(path)
+    assert 'id="coupon-pdf"' in page.text
+    link = path.replace("services.aspx", "cupon.pdf")
+    answer = browser.get(link)
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert "attachment" in answer.headers["Content-Disposition"]
+    assert answer.data.startswith(b"%PDF")
+    got = container.payments.get_transaction_information("10001", ticket)
+    coupon = container.checkout.coupon(urlsplit(link).query.split("=", 1)[1])
+    (bill,) = coupon.barcodes()
+    assert (bill.gln, bill.reference, bill.amount) == (
+        "7709998000018",
+        got.invoice,
+        got.trans_value,
+    )
+
+
+def test_no_coupon_pdf_without_an_agreement_or_before_the_payer_chose_cash(browser, container):
+    _, path = new_payment(container)
+    link = path.replace("services.aspx", "cupon.pdf")
+    assert browser.get(link).status_code == 404  # not a cash payment (yet)
+    browser.post(path, data={"method": "100"})
+    assert 'id="coupon-pdf"' not in browser.get(path).text  # no agreement with a GLN
+    answer = browser.get(link)
+    assert answer.status_code == 404 and "Cupón no disponible" in answer.text
+    assert browser.get(link.replace("WsPm=", "WsPm=x")).status_code == 404

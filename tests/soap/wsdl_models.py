@@ -25,6 +25,8 @@ from tests.soap.support import REPO_WSDL
 
 S = "http://www.w3.org/2001/XMLSchema"
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
+SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
+SOAP12 = "http://schemas.xmlsoap.org/wsdl/soap12/"
 
 _KINDS = [
     (UnsignedInteger, "s:nonNegativeInteger"),
@@ -117,3 +119,35 @@ def assert_models_match_wsdl(contract: Contract) -> None:
         assert _model_sequence(model) == _wsdl_sequence(named[name]), name
     port_type = document.find(f"{{{WSDL}}}portType")
     assert operations == [op.get("name") for op in port_type]
+
+
+def assert_asmx_shape(root: etree._Element, name: str, namespace: str, operations: list[str]):
+    """ASMX's names: one portType `<name>Soap` with `operations` in order, bindings `<name>Soap`
+    and `<name>Soap12` on it with document actions `<namespace>/<op>`, service `<name>` with
+    both ports, messages `<op>SoapIn`/`<op>SoapOut`."""
+    assert root.get("targetNamespace") == namespace
+    (port_type,) = root.findall(f"{{{WSDL}}}portType")
+    assert port_type.get("name") == f"{name}Soap"
+    assert [op.get("name") for op in port_type] == operations
+    bindings = root.findall(f"{{{WSDL}}}binding")
+    assert [(b.get("name"), b.get("type")) for b in bindings] == [
+        (f"{name}Soap", f"tns:{name}Soap"),
+        (f"{name}Soap12", f"tns:{name}Soap"),  # one portType, as ASMX
+    ]
+    for binding, soap in zip(bindings, (SOAP, SOAP12), strict=True):
+        actions = [
+            (
+                op.find(f"{{{soap}}}operation").get("soapAction"),
+                op.find(f"{{{soap}}}operation").get("style"),
+            )
+            for op in binding.findall(f"{{{WSDL}}}operation")
+        ]
+        assert actions == [(f"{namespace}/{op}", "document") for op in operations]
+    (service,) = root.findall(f"{{{WSDL}}}service")
+    assert service.get("name") == name
+    assert [p.get("name") for p in service.findall(f"{{{WSDL}}}port")] == [
+        f"{name}Soap",
+        f"{name}Soap12",
+    ]
+    messages = [m.get("name") for m in root.findall(f"{{{WSDL}}}message")]
+    assert messages == [f"{op}{d}" for op in operations for d in ("SoapIn", "SoapOut")]

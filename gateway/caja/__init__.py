@@ -1,0 +1,1 @@
+"""The bank-teller (caja) service."""

@@ -1,0 +1,61 @@
+"""The seam between consultarReferencia and the GS1-128 parser (`gateway.domain.gs1`).
+
+`parse_barcode(raw, reference_length, amount_length)` reads a teller's barcode string into
+what the caja matches against the invoice: GLN (AI 415), reference (8020), amount (390n) and
+due date (96). The agreement's fixed widths are handed on for barcodes printed without FNC1
+separators. The parser module is imported when first needed, so the caja runs (and answers
+`097` to a barcode) where it is not installed; a barcode it cannot read is `090` with the
+parser's own words.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from gateway.caja.codes import CajaCode, CajaRefusal, invalid
+
+PARSER_MODULE = "gateway.domain.gs1"
+
+
+@dataclass(frozen=True)
+class BarcodeData:
+    gln: str
+    reference: str
+    amount: Decimal | None
+    due_date: date | None
+
+
+#: (raw, reference_length, amount_length) -> BarcodeData; raises CajaRefusal.
+BarcodeParser = Callable[[str, int | None, int | None], BarcodeData]
+
+
+def _parser() -> Any:
+    try:
+        return importlib.import_module(PARSER_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name not in (PARSER_MODULE, PARSER_MODULE.rpartition(".")[0]):
+            raise
+        raise CajaRefusal(
+            CajaCode.SERVICIO_NO_DISPONIBLE, "lectura de códigos de barras no disponible"
+        ) from None
+
+
+def parse_barcode(
+    raw: str, reference_length: int | None = None, amount_length: int | None = None
+) -> BarcodeData:
+    gs1 = _parser()
+    widths = None
+    if reference_length and amount_length:
+        widths = gs1.FixedWidths(reference=reference_length, amount=amount_length)
+    try:
+        bill = gs1.parse(raw, widths)
+    except gs1.Gs1Error as error:
+        raise invalid("codigoBarras", getattr(error, "spanish", None) or str(error)) from None
+    return BarcodeData(
+        gln=bill.gln, reference=bill.reference, amount=bill.amount, due_date=bill.due_date
+    )
