@@ -1,35 +1,32 @@
-"""The invoice portfolio's queries: the loader's batched reads and writes, and the two look-ups
-the caja service answers from.
+"""The invoice portfolio's loader queries: batched reads and writes for `cartera load`.
 
-    invoices_by_reference   the loader: the stored invoices of one service among a file's
-                            references, locked (FOR UPDATE on PostgreSQL) until the load commits,
-                            so a teller payment cannot slip between the loader's read and write
+    invoices_by_reference   the stored invoices of one service among a file's references,
+                            locked (FOR UPDATE on PostgreSQL) until the load commits, so a
+                            teller payment cannot slip between the loader's read and write
     insert / update / add_history
                             a few statements for any number of rows (`gateway/store/bulk.py`:
                             COPY and unnested arrays on PostgreSQL), never a round trip per row
-    invoice                 consultarReferencia: (entity, service, reference1), the unique key
-                            `uq_cartera_invoices_reference`
-    customer_invoices       consultarCartera: a customer's invoices of one service, oldest first
-                            due date first, through `ix_cartera_invoices_customer`
 
-Core statements over the table, not ORM objects: a load of 100 000 lines would otherwise build
-100 000 identity-mapped objects for nothing. The query-plan test
-(tests/integration/test_cartera_query_plans.py) checks every one of these on 1 000 000 invoices.
+The caja service's own look-ups of an invoice (by reference, a customer's unpaid ones) are in
+`gateway/store/caja.py`, whose `StoredInvoice` this module answers too. Core statements over the
+table, not ORM objects: a load of 100 000 lines would otherwise build 100 000 identity-mapped
+objects for nothing. The query-plan test (tests/integration/test_cartera_query_plans.py) checks
+these and the caja's look-ups on 1 000 000 invoices.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ARRAY, Row, String, bindparam, func, select, text
+from sqlalchemy import ARRAY, String, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from gateway.domain.cartera import Installment, Invoice, InvoiceState
+from gateway.domain.cartera import Invoice, InvoiceState
 from gateway.store import bulk
+from gateway.store.caja import StoredInvoice, _stored_invoice
 from gateway.store.caja_tables import InvoiceHistoryRow, InvoiceRow
 from gateway.store.transactions import ConcurrentUpdate
 
@@ -47,24 +44,6 @@ CONTENT_COLUMNS = (
     "due_date_1", "value_1", "due_date_2", "value_2", "due_date_3", "value_3",
     "partial_allowed", "minimum_value", "minimum_percent", "overdue_days",
 )  # fmt: skip
-_KEY_COLUMNS = ("entity_code", "srv_code", "reference1")
-_READ_COLUMNS = (
-    "id", *_KEY_COLUMNS, *CONTENT_COLUMNS, "state", "paid_total", "balance", "version",
-    "updated_at",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class StoredInvoice:
-    """An invoice as stored: the domain's invoice, with the row's id and optimistic version."""
-
-    id: int
-    version: int
-    invoice: Invoice
-    balance: Decimal
-    updated_at: datetime
-    #: The row's CONTENT_COLUMNS as read, for the loader's comparison.
-    content: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
 
 def content(invoice: Invoice) -> dict[str, Any]:
@@ -88,13 +67,10 @@ def content(invoice: Invoice) -> dict[str, Any]:
     return values
 
 
-def changed_columns(stored: StoredInvoice, new: Invoice) -> list[str]:
+def changed_columns(stored: Invoice, new: Invoice) -> list[str]:
     """The content columns whose values differ (Decimals compare by value: 100 == 100.00)."""
-    after = content(new)
-    return [
-        name for name, before in zip(CONTENT_COLUMNS, stored.content, strict=True)
-        if before != after[name]
-    ]  # fmt: skip
+    before, after = content(stored), content(new)
+    return [name for name in CONTENT_COLUMNS if before[name] != after[name]]
 
 
 class CarteraRepository:
@@ -109,7 +85,6 @@ class CarteraRepository:
         """The stored invoices of the service among `references`, by reference1."""
         found: dict[str, StoredInvoice] = {}
         postgresql = self.session.get_bind().dialect.name == "postgresql"
-        columns = [INVOICES.c[name] for name in _READ_COLUMNS]
         service = (INVOICES.c.entity_code == entity_code, INVOICES.c.srv_code == srv_code)
         for chunk in _chunks(references, PG_READ_BATCH if postgresql else READ_BATCH):
             if postgresql:
@@ -120,7 +95,7 @@ class CarteraRepository:
                 array = bindparam("refs", list(chunk), ARRAY(String))
                 wanted = func.unnest(array).table_valued("ref").render_derived(name="wanted")
                 query = (
-                    select(*columns)
+                    select(INVOICES)
                     .select_from(INVOICES.join(wanted, INVOICES.c.reference1 == wanted.c.ref))
                     .where(*service)
                 )
@@ -128,9 +103,9 @@ class CarteraRepository:
                     query = query.with_for_update(of=INVOICES)
             else:
                 # SQLite: BEGIN IMMEDIATE already holds the database for the load.
-                query = select(*columns).where(*service, INVOICES.c.reference1.in_(chunk))
+                query = select(INVOICES).where(*service, INVOICES.c.reference1.in_(chunk))
             for row in self.session.execute(query):
-                found[row.reference1] = _stored(row)
+                found[row.reference1] = _stored_invoice(row)
         return found
 
     def insert(self, invoices: Sequence[Invoice], now: datetime) -> dict[tuple[str, str, str], int]:
@@ -194,58 +169,7 @@ class CarteraRepository:
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text("ANALYZE cartera_invoices"))
 
-    # --- the caja service's look-ups ----------------------------------------------------------
-
-    def invoice(
-        self, entity_code: str, srv_code: str, reference1: str, *, lock: bool = False
-    ) -> StoredInvoice | None:
-        """consultarReferencia / notificarPago: the invoice with this reference, if any;
-        `lock`: FOR UPDATE (PostgreSQL), for a payment about to change it."""
-        query = select(*(INVOICES.c[name] for name in _READ_COLUMNS)).where(
-            INVOICES.c.entity_code == entity_code,
-            INVOICES.c.srv_code == srv_code,
-            INVOICES.c.reference1 == reference1,
-        )
-        if lock:
-            query = query.with_for_update()
-        row = self.session.execute(query).one_or_none()
-        return None if row is None else _stored(row)
-
-    def customer_invoices(
-        self, entity_code: str, srv_code: str, id_type: str, id_number: str, limit: int
-    ) -> list[StoredInvoice]:
-        """consultarCartera: the customer's invoices of the service (every state: the caller
-        decides what to show), oldest first due date first, at most `limit`."""
-        rows = self.session.execute(
-            select(*(INVOICES.c[name] for name in _READ_COLUMNS))
-            .where(
-                INVOICES.c.entity_code == entity_code,
-                INVOICES.c.srv_code == srv_code,
-                INVOICES.c.id_type == id_type,
-                INVOICES.c.id_number == id_number,
-            )
-            .order_by(INVOICES.c.due_date_1, INVOICES.c.id)
-            .limit(limit)
-        )
-        return [_stored(row) for row in rows]
-
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _stored(row: Row[Any]) -> StoredInvoice:
-    """By position (the order of _READ_COLUMNS): 100 000 rows read by name cost seconds."""
-    (id_, entity, service, reference1, *values, state, paid, balance, version, updated_at) = row
-    (reference2, reference3, id_type, id_number, name, description, d1, v1, d2, v2, d3, v3,
-     partial, minimum_value, minimum_percent, overdue_days) = values  # fmt: skip
-    installments = tuple(
-        Installment(day, value) for day, value in ((d1, v1), (d2, v2), (d3, v3)) if day is not None
-    )
-    invoice = Invoice(
-        entity, service, reference1, reference2, reference3, id_type, id_number, name,
-        description, installments, partial, minimum_value, minimum_percent, overdue_days,
-        InvoiceState(state), paid,
-    )  # fmt: skip
-    return StoredInvoice(id_, version, invoice, balance, updated_at, tuple(values))

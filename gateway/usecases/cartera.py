@@ -32,7 +32,8 @@ from decimal import Decimal
 from gateway.clock import Clock, SystemClock
 from gateway.domain.cartera import InvoiceState
 from gateway.domain.cartera_file import CarteraLine, LineError, read_cartera
-from gateway.store.cartera import StoredInvoice, changed_columns
+from gateway.store.caja import StoredInvoice
+from gateway.store.cartera import changed_columns
 from gateway.store.uow import UnitOfWork
 
 SOURCE = "cartera_load"
@@ -154,7 +155,7 @@ class Cartera:
                             invoice.paid_total,
                         )
                     )
-                elif columns := changed_columns(old, line.invoice):
+                elif columns := changed_columns(old.invoice, line.invoice):
                     changes.append((old, line, columns))
                 else:
                     unchanged += 1

@@ -54,7 +54,7 @@ def test_seed_demo_prints_the_bank_password_and_the_caja_can_be_called_at_once(
             assert all(is_valid_gln(a.gln) and a.gln.startswith("7709998") for a in agreements)
 
             today = bogota_date(datetime.now(UTC))
-            mine = w.cartera.customer_invoices("10001", "1001", "CC", "1032456789", 10)
+            mine = w.caja.unpaid_invoices("10001", "1001", "CC", "1032456789")
             assert [s.invoice.reference1 for s in mine] == ["DEMO-0003", "DEMO-0001", "DEMO-0002"]
             overdue, three, other = (s.invoice for s in mine)
             assert overdue.state_on(today) is InvoiceState.VENCIDA
@@ -65,11 +65,11 @@ def test_seed_demo_prints_the_bank_password_and_the_caja_can_be_called_at_once(
             ]
             assert three.owed_on(today) == 150000 and three.owed_on(today + timedelta(15)) == 165000
             assert other.state_on(today) is InvoiceState.PENDIENTE
-            partial = w.cartera.invoice("10001", "1001", "DEMO-0004")
+            partial = w.caja.invoice("10001", "1001", "DEMO-0004")
             assert partial is not None and partial.invoice.minimum_on(today) == 100000
-            percent = w.cartera.invoice("10001", "1001", "DEMO-0005")
+            percent = w.caja.invoice("10001", "1001", "DEMO-0005")
             assert percent is not None and percent.invoice.minimum_on(today) == Decimal("72000.15")
-            grace = w.cartera.invoice("10001", "1001", "DEMO-0006")
+            grace = w.caja.invoice("10001", "1001", "DEMO-0006")
             assert grace is not None and grace.invoice.state_on(today) is InvoiceState.PENDIENTE
             assert grace.invoice.installments[0].due_date < today
             history = w.session.scalar(select(func.count()).select_from(InvoiceHistoryRow))
@@ -97,6 +97,6 @@ def test_outside_sandbox_mode_seed_demo_creates_no_bank_and_no_portfolio(
     try:
         with unit_of_work_factory(engine)() as w:
             assert w.session.scalar(select(func.count()).select_from(BankRow)) == 0
-            assert w.cartera.customer_invoices("10001", "1001", "CC", "1032456789", 10) == []
+            assert w.caja.unpaid_invoices("10001", "1001", "CC", "1032456789") == []
     finally:
         engine.dispose()
