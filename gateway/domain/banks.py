@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gateway.domain import limits
-from gateway.domain.gln import is_valid_gln
+from gateway.domain.gs1 import is_valid_gln
 from gateway.domain.merchant_services import Problem
 
 BANK_CODE = re.compile(r"[0-9]{3}")

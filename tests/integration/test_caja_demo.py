@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from gateway.cli import main
 from gateway.clock import bogota_date
 from gateway.domain.cartera import InvoiceState
-from gateway.domain.gln import is_valid_gln
+from gateway.domain.gs1 import is_valid_gln
 from gateway.sealing import Sealer
 from gateway.settings import Settings
 from gateway.store.caja_tables import AgreementRow, BankRow, BankUserRow, InvoiceHistoryRow
