@@ -148,10 +148,24 @@ def test_what_the_merchant_sent_is_escaped_on_the_page(browser, container):
     assert "javascript:" not in browser.get(path).text
 
 
+def _without_coupon_agreements(container) -> None:
+    """The sandbox demo's agreements (bank 007 on 1001 and 1002, with GLNs) disabled: no
+    agreement a coupon may show."""
+    from sqlalchemy import update
+
+    from gateway.store.caja_tables import AgreementRow
+
+    with container.uow() as uow:
+        uow.session.execute(update(AgreementRow).values(enabled=False))
+        uow.commit()
+
+
 def _coupon_agreement(container, gln="7709998000018") -> None:
-    """Bank 999 may collect the demo's service 1002 under an agreement with a GLN."""
+    """Bank 999 may collect the demo's service 1002 under an agreement with a GLN (the only
+    enabled one)."""
     from gateway.store.caja_tables import AgreementRow, BankRow
 
+    _without_coupon_agreements(container)
     with container.uow() as uow:
         uow.session.merge(BankRow(code="999", name="Banco de pruebas", enabled=True))
         uow.session.flush()
@@ -186,6 +200,7 @@ def test_a_cash_coupon_downloads_as_a_pdf_whose_barcode_a_teller_reads(browser, 
 
 
 def test_no_coupon_pdf_without_an_agreement_or_before_the_payer_chose_cash(browser, container):
+    _without_coupon_agreements(container)
     _, path = new_payment(container)
     link = path.replace("services.aspx", "cupon.pdf")
     assert browser.get(link).status_code == 404  # not a cash payment (yet)
