@@ -1,6 +1,7 @@
 """What the QA caja suite (`contract_tests/caja/`) knows of the gateway must be what the gateway
-does: its copy of the codes and messages, and the portfolio file it loads, which `cartera load`
-must accept whole (a refused line would leave its tests without their invoice)."""
+does: its copy of the codes and messages, its defaults (the demo seed's bank), and the
+portfolio file it loads, which `cartera load` must accept whole (a refused line would leave
+its tests without their invoice)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,36 @@ import pytest
 from contract_tests.caja.cartera import SCENARIOS, Portfolio, main, new_tag, tag_day
 from contract_tests.caja.client import WAYS
 from contract_tests.caja.codes import MENSAJES
+from contract_tests.settings import CAJA_OPTIONS
 from gateway.caja.codes import MESSAGES
 from gateway.domain import gs1
+from gateway.domain.cartera_file import read_cartera
+from gateway.seed import DEMO_BANK, DEMO_BANK_PASSWORD
 
 DAY = date(2026, 11, 23)
 
 
 def test_the_suites_codes_are_the_gateways() -> None:
     assert MENSAJES == {code.value: text for code, text in MESSAGES.items()}
+
+
+def test_the_suites_defaults_are_the_demo_seeds_bank() -> None:
+    defaults = {
+        dest.removeprefix("contract_caja_"): default for _, dest, _, default, _ in CAJA_OPTIONS
+    }
+    agreement = next(a for a in DEMO_BANK.agreements if a.code == defaults["agreement"])
+    assert (defaults["bank"], defaults["bank_name"]) == (DEMO_BANK.code, DEMO_BANK.name)
+    assert (defaults["user"], defaults["password"]) == (
+        DEMO_BANK.users[0].username,
+        DEMO_BANK_PASSWORD,
+    )
+    assert (defaults["gln"], defaults["entity"], defaults["service"]) == (
+        agreement.gln,
+        agreement.entity,
+        agreement.service,
+    )
+    assert int(defaults["max_invoices"]) == agreement.max_invoices
+    assert defaults["other_agreement"] not in {a.code for a in DEMO_BANK.agreements}
 
 
 def test_a_tag_carries_its_day() -> None:
@@ -41,9 +64,8 @@ def test_every_invoice_has_its_own_reference_short_enough_for_a_barcode() -> Non
 
 
 def test_cartera_load_reads_the_portfolio_without_a_problem() -> None:
-    cartera_file = pytest.importorskip("gateway.domain.cartera_file")
     portfolio = Portfolio(new_tag(DAY), "10001", "1001", max_invoices=10)
-    read = cartera_file.read_cartera(portfolio.csv().encode())
+    read = read_cartera(portfolio.csv().encode())
     assert read.errors == []
     assert len(read.lines) == len(list(portfolio.rows()))
     partial = next(line.invoice for line in read.lines if line.invoice.reference1.endswith("PARC"))
