@@ -234,13 +234,17 @@ class CajaRepository:
         ).one_or_none()
         return None if row is None else _agreement(row)
 
-    def coupon_agreement(self, entity_code: str, srv_code: str) -> Agreement | None:
-        """The enabled agreement with a GLN a service's cash coupons carry (its barcode's AI
-        415): the lowest bank code, so every coupon of a service shows the same one
-        (`ix_caja_agreements_service`)."""
+    def coupon_agreement(
+        self, entity_code: str, srv_code: str, bank_code: str | None = None
+    ) -> Agreement | None:
+        """The enabled agreement with a GLN a service's coupons carry (its barcode's AI 415):
+        of `bank_code`, else the lowest bank code, so every coupon of a service shows the same
+        one (`ix_caja_agreements_service`)."""
+        bank = [] if bank_code is None else [_agreements.c.bank_code == bank_code]
         row = self._db.execute(
             select(_agreements)
             .where(
+                *bank,
                 _agreements.c.entity_code == entity_code,
                 _agreements.c.srv_code == srv_code,
                 _agreements.c.enabled.is_(True),
