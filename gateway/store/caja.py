@@ -564,38 +564,20 @@ def _payment_query() -> Any:
     ).join(_invoices, _invoices.c.id == _payments.c.invoice_id)
 
 
-def _agreement(row: Row[Any]) -> Agreement:
-    return Agreement(
-        id=row.id,
-        bank_code=row.bank_code,
-        code=row.code,
-        entity_code=row.entity_code,
-        srv_code=row.srv_code,
-        gln=row.gln,
-        max_invoices=row.max_invoices,
-        reference_length=row.reference_length,
-        amount_length=row.amount_length,
-        enabled=bool(row.enabled),
+def _record(cls: Any, row: Row[Any], **converted: Any) -> Any:
+    """A dataclass of the row's columns of the same names (`converted`: those it types)."""
+    mapping = row._mapping
+    return cls(
+        **{f.name: mapping[f.name] for f in fields(cls) if f.name not in converted}, **converted
     )
+
+
+def _agreement(row: Row[Any]) -> Agreement:
+    return _record(Agreement, row, enabled=bool(row.enabled))  # type: ignore[no-any-return]
 
 
 def _stored_payment(row: Row[Any]) -> StoredPayment:
-    return StoredPayment(
-        id=row.id,
-        bank_code=row.bank_code,
-        id_transaccion=row.id_transaccion,
-        agreement_id=row.agreement_id,
-        invoice_id=row.invoice_id,
-        ticket_id=row.ticket_id,
-        numero_autorizacion_banco=row.numero_autorizacion_banco,
-        valor_total=row.valor_total,
-        forma_pago=row.forma_pago,
-        state=PaymentState(row.state),
-        fecha_compensacion=row.fecha_compensacion,
-        jornada=row.jornada,
-        oficina=row.oficina,
-        reference1=row.reference1,
-    )
+    return _record(StoredPayment, row, state=PaymentState(row.state))  # type: ignore[no-any-return]
 
 
 def _stored_invoice(row: Row[Any]) -> StoredInvoice:
