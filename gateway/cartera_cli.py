@@ -1,6 +1,7 @@
 """`ecollect-gateway cartera ...`: the invoice portfolio from the command line.
 
     cartera load FILE.csv [--dry-run]   check every line, then apply the file in one transaction
+    cartera cupon --entity E --service S --referencia R [--banco B] > cupon.pdf
 
 `register(commands)` adds the `cartera` command and its subcommands to the main parser; each
 subcommand sets `run`, which `main` calls with the parsed arguments and the settings. A new
@@ -33,6 +34,15 @@ def register(commands: Any) -> None:
         "--dry-run", action="store_true", help="report what would change, write nothing"
     )
     load.set_defaults(run=_load)
+    cupon = subcommands.add_parser(
+        "cupon",
+        help="print an invoice's payment coupon (PDF with its GS1-128 barcodes) to stdout",
+    )
+    cupon.add_argument("--entity", required=True, help="EntityCode")
+    cupon.add_argument("--service", required=True, help="SrvCode")
+    cupon.add_argument("--referencia", required=True, help="the invoice's referencia1")
+    cupon.add_argument("--banco", help="the bank whose agreement the barcode names")
+    cupon.set_defaults(run=_cupon)
 
 
 @contextmanager
@@ -93,4 +103,29 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.dispose()
     print("\n".join(report.lines()))
+    return 0
+
+
+def _cupon(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.caja.coupon_pdf import render_coupon
+    from gateway.domain.gs1 import Gs1Error
+    from gateway.store.db import make_engine
+    from gateway.store.uow import unit_of_work_factory
+    from gateway.usecases.cartera import Cartera, NoCoupon
+
+    engine = make_engine(settings.database_url)
+    try:
+        cartera = Cartera(unit_of_work_factory(engine))
+        coupon = cartera.coupon(args.entity, args.service, args.referencia, args.banco)
+        pdf = render_coupon(coupon)
+    except NoCoupon as exc:
+        print(f"cartera cupon: {exc}", file=sys.stderr)
+        return 1
+    except (Gs1Error, ValueError) as exc:  # a reference or value a barcode cannot carry
+        print(f"cartera cupon: la factura no cabe en un código GS1-128: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    sys.stdout.buffer.write(pdf)
+    sys.stdout.flush()
     return 0

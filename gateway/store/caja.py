@@ -234,13 +234,17 @@ class CajaRepository:
         ).one_or_none()
         return None if row is None else _agreement(row)
 
-    def coupon_agreement(self, entity_code: str, srv_code: str) -> Agreement | None:
-        """The enabled agreement with a GLN a service's cash coupons carry (its barcode's AI
-        415): the lowest bank code, so every coupon of a service shows the same one
-        (`ix_caja_agreements_service`)."""
+    def coupon_agreement(
+        self, entity_code: str, srv_code: str, bank_code: str | None = None
+    ) -> Agreement | None:
+        """The enabled agreement with a GLN a service's coupons carry (its barcode's AI 415):
+        of `bank_code`, else the lowest bank code, so every coupon of a service shows the same
+        one (`ix_caja_agreements_service`)."""
+        bank = [] if bank_code is None else [_agreements.c.bank_code == bank_code]
         row = self._db.execute(
             select(_agreements)
             .where(
+                *bank,
                 _agreements.c.entity_code == entity_code,
                 _agreements.c.srv_code == srv_code,
                 _agreements.c.enabled.is_(True),
@@ -560,38 +564,20 @@ def _payment_query() -> Any:
     ).join(_invoices, _invoices.c.id == _payments.c.invoice_id)
 
 
-def _agreement(row: Row[Any]) -> Agreement:
-    return Agreement(
-        id=row.id,
-        bank_code=row.bank_code,
-        code=row.code,
-        entity_code=row.entity_code,
-        srv_code=row.srv_code,
-        gln=row.gln,
-        max_invoices=row.max_invoices,
-        reference_length=row.reference_length,
-        amount_length=row.amount_length,
-        enabled=bool(row.enabled),
+def _record(cls: Any, row: Row[Any], **converted: Any) -> Any:
+    """A dataclass of the row's columns of the same names (`converted`: those it types)."""
+    mapping = row._mapping
+    return cls(
+        **{f.name: mapping[f.name] for f in fields(cls) if f.name not in converted}, **converted
     )
+
+
+def _agreement(row: Row[Any]) -> Agreement:
+    return _record(Agreement, row, enabled=bool(row.enabled))  # type: ignore[no-any-return]
 
 
 def _stored_payment(row: Row[Any]) -> StoredPayment:
-    return StoredPayment(
-        id=row.id,
-        bank_code=row.bank_code,
-        id_transaccion=row.id_transaccion,
-        agreement_id=row.agreement_id,
-        invoice_id=row.invoice_id,
-        ticket_id=row.ticket_id,
-        numero_autorizacion_banco=row.numero_autorizacion_banco,
-        valor_total=row.valor_total,
-        forma_pago=row.forma_pago,
-        state=PaymentState(row.state),
-        fecha_compensacion=row.fecha_compensacion,
-        jornada=row.jornada,
-        oficina=row.oficina,
-        reference1=row.reference1,
-    )
+    return _record(StoredPayment, row, state=PaymentState(row.state))  # type: ignore[no-any-return]
 
 
 def _stored_invoice(row: Row[Any]) -> StoredInvoice:

@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
-from gateway.clock import Clock, SystemClock
-from gateway.domain.cartera import InvoiceState
+from gateway.caja.coupon_pdf import Coupon
+from gateway.clock import Clock, SystemClock, bogota_date
+from gateway.domain.cartera import CENT, InvoiceState
 from gateway.domain.cartera_file import CarteraLine, LineError, read_cartera
+from gateway.domain.gs1 import FixedWidths
 from gateway.store.caja import StoredInvoice
 from gateway.store.cartera import changed_columns
 from gateway.store.uow import UnitOfWork
@@ -87,6 +89,10 @@ class LoadReport:
             f"cartera {verb}: {self.inserted} nuevas, {self.updated} actualizadas, "
             f"{self.unchanged} sin cambios, {len(self.skipped)} omitidas (con pagos o anuladas)",
         ]
+
+
+class NoCoupon(Exception):
+    """Why an invoice has no coupon to print (a Spanish sentence for the operator)."""
 
 
 class Cartera:
@@ -173,6 +179,53 @@ class Cartera:
             if len(new) >= ANALYZE_AFTER:
                 uow.cartera.refresh_statistics()
         return LoadReport(not dry_run, len(new), len(changes), unchanged, skipped)
+
+    def coupon(
+        self, entity_code: str, srv_code: str, reference1: str, bank_code: str | None = None
+    ) -> Coupon:
+        """The payment coupon of a portfolio invoice: its references, customer and the due dates
+        still payable today (Bogota; the last one while its days of grace last), with the
+        barcode of the service's agreement (of `bank_code`, else the enabled one with a GLN of
+        the lowest bank code). Raises NoCoupon for an unknown, paid, annulled or overdue
+        invoice, or a service with no agreement that has a GLN."""
+        today = bogota_date(self._clock.now())
+        with self._uow() as uow:
+            stored = uow.caja.invoice(entity_code, srv_code, reference1)
+            agreement = uow.caja.coupon_agreement(entity_code, srv_code, bank_code)
+            entity = uow.catalog.entity(entity_code)
+            service = uow.catalog.service(entity_code, srv_code)
+        if stored is None or entity is None or service is None:
+            raise NoCoupon(f"no hay factura {reference1} en el servicio {entity_code}/{srv_code}")
+        invoice = stored.invoice
+        state = invoice.state_on(today)
+        if state is not InvoiceState.PENDIENTE:
+            raise NoCoupon(f"la factura {reference1} está {state.value}: no tiene cupón")
+        if agreement is None or agreement.gln is None:
+            of_bank = f" con el banco {bank_code}" if bank_code else ""
+            raise NoCoupon(
+                f"el servicio {entity_code}/{srv_code} no tiene convenio{of_bank} con GLN"
+            )
+        payable = tuple(i for i in invoice.installments if i.due_date >= today)
+        lines = payable or (
+            replace(invoice.installments[-1], due_date=invoice.last_collectable_day),
+        )
+        # What is left to pay at each date, after what was paid already.
+        lines = tuple(replace(i, value=max(i.value - invoice.paid_total, CENT)) for i in lines)
+        widths = (
+            FixedWidths(agreement.reference_length, agreement.amount_length)
+            if agreement.reference_length and agreement.amount_length
+            else None
+        )
+        return Coupon.for_invoice(
+            replace(invoice, installments=lines, paid_total=Decimal(0)),
+            entity_name=entity.name,
+            entity_nit=entity.nit,
+            service=service.description,
+            agreement=agreement.code,
+            gln=agreement.gln,
+            reference_titles=[rule.title for rule in service.references],
+            widths=widths,
+        )
 
 
 def _unknown_services(
