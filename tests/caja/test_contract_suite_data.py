@@ -9,13 +9,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from contract_tests.caja.cartera import SCENARIOS, Portfolio, main, new_tag, tag_day
+from contract_tests.caja.cartera import COLUMNS, SCENARIOS, Portfolio, main, new_tag, tag_day
 from contract_tests.caja.client import WAYS
 from contract_tests.caja.codes import MENSAJES
 from contract_tests.settings import CAJA_OPTIONS
 from gateway.caja.codes import MESSAGES
-from gateway.domain import gs1
-from gateway.domain.cartera_file import read_cartera
+from gateway.domain import cartera_file, gs1
 from gateway.seed import DEMO_BANK, DEMO_BANK_PASSWORD
 
 DAY = date(2026, 11, 23)
@@ -64,8 +63,9 @@ def test_every_invoice_has_its_own_reference_short_enough_for_a_barcode() -> Non
 
 
 def test_cartera_load_reads_the_portfolio_without_a_problem() -> None:
+    assert COLUMNS == cartera_file.COLUMNS  # the suite's own copy of the file's header
     portfolio = Portfolio(new_tag(DAY), "10001", "1001", max_invoices=10)
-    read = read_cartera(portfolio.csv().encode())
+    read = cartera_file.read_cartera(portfolio.csv().encode())
     assert read.errors == []
     assert len(read.lines) == len(list(portfolio.rows()))
     partial = next(line.invoice for line in read.lines if line.invoice.reference1.endswith("PARC"))
