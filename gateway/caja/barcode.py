@@ -3,14 +3,18 @@
 `parse_barcode(raw, reference_length, amount_length)` reads a teller's barcode string into
 what the caja matches against the invoice: GLN (AI 415), reference (8020), amount (390n) and
 due date (96). The agreement's fixed widths are handed on for barcodes printed without FNC1
-separators. The parser module is imported when first needed, so the caja runs (and answers
-`097` to a barcode) where it is not installed; a barcode it cannot read is `090` with the
-parser's own words.
+separators. ASCII 29 (the scanner's FNC1 separator) cannot travel in XML 1.0, so a bank's
+kit that keeps the separators writes each as the text `<GS>` (escaped `&lt;GS&gt;` in the
+message), as keyboard-wedge scanners configured to show it do: read back as GS here (the
+parser's positions then count each `<GS>` as one character). The parser module is imported
+when first needed, so the caja runs (and answers `097` to a barcode) where it is not
+installed; a barcode it cannot read is `090` with the parser's own words.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +24,8 @@ from typing import Any
 from gateway.caja.codes import CajaCode, CajaRefusal, invalid
 
 PARSER_MODULE = "gateway.domain.gs1"
+#: A GS separator written out as text.
+_SHOWN_GS = re.compile(r"<GS>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ def parse_barcode(
     if reference_length and amount_length:
         widths = gs1.FixedWidths(reference=reference_length, amount=amount_length)
     try:
-        bill = gs1.parse(raw, widths)
+        bill = gs1.parse(_SHOWN_GS.sub(gs1.GS, raw), widths)
     except gs1.Gs1Error as error:
         raise invalid("codigoBarras", getattr(error, "spanish", None) or str(error)) from None
     return BarcodeData(

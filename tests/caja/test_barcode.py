@@ -53,6 +53,15 @@ def test_a_coupon_of_the_invoice_finds_it(caja, uow_factory, prefix):
     assert (factura.referencia1, factura.valor_total) == ("2019400060", Decimal("150000"))
 
 
+def test_separators_written_as_gs_text_are_read_as_separators(caja, uow_factory):
+    """ASCII 29 cannot be in an XML message: kits send the scanner's separators as `<GS>`."""
+    add_invoice(uow_factory, "2019400060")
+    raw = "]C1" + scanned().replace(GS, "<GS>")
+    factura = caja.consultar_referencia(CALLER, query(raw))
+    assert factura.referencia1 == "2019400060"
+    assert parse_barcode(raw.replace("<GS>", "<gs>")).reference == "2019400060"
+
+
 def test_the_printed_line_typed_by_a_teller_finds_it(caja, uow_factory):
     add_invoice(uow_factory, "2019400060")
     bill = gs1.parse(scanned())
