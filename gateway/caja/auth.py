@@ -23,7 +23,7 @@ from datetime import timedelta
 
 import structlog
 
-from gateway.caja.codes import CajaCode, CajaRefusal
+from gateway.caja.codes import CajaCode, CajaRefusal, invalid
 from gateway.caja.commands import Caller
 from gateway.clock import Clock
 from gateway.domain.username_token import (
@@ -75,8 +75,6 @@ class BankAuthenticator:
             raise denied(refused.problem, username=user.username) from None
         if not (user.enabled and user.bank_enabled):
             raise denied(TokenProblem.DISABLED, username=user.username)
-        if (codigo_banco or "").strip() != user.bank_code:
-            raise denied(TokenProblem.OTHER_BANK, username=user.username, banco=codigo_banco)
         if verified.nonce is not None:
             with self._uow() as uow:
                 fresh = uow.caja.record_nonce(
@@ -85,6 +83,11 @@ class BankAuthenticator:
                 uow.commit()
             if not fresh:
                 raise denied(TokenProblem.REPLAYED, username=user.username)
+        bank = (codigo_banco or "").strip()
+        if not bank:  # told only to a bank that proved who it is: a malformed message
+            raise invalid("cabecera/codigoBanco", "es obligatorio")
+        if bank != user.bank_code:
+            raise denied(TokenProblem.OTHER_BANK, username=user.username, banco=codigo_banco)
         return Caller(username=user.username, bank_code=user.bank_code, bank_name=user.bank_name)
 
 

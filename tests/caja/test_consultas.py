@@ -62,11 +62,19 @@ def test_a_digest_token_of_the_bank_authenticates_once(caja, uow_factory):
         (UsernameToken("nadie", PASSWORD), BANK),
         (UsernameToken(USER, "otra"), BANK),
         (UsernameToken(USER, PASSWORD), OTHER_BANK),  # acting for another bank
-        (UsernameToken(USER, PASSWORD), None),
+        (UsernameToken("nadie", PASSWORD), None),
     ],
 )
 def test_unknown_users_wrong_passwords_and_other_banks_are_091(caja, token, bank):
     assert refused(caja.authenticate, token, bank) is CajaCode.ACCESO_DENEGADO
+
+
+def test_a_bank_that_proved_who_it_is_but_sent_no_bank_code_is_told_the_message_is_malformed(
+    caja,
+):
+    assert refused(caja.authenticate, UsernameToken(USER, PASSWORD), " ") is (
+        CajaCode.FORMATO_INVALIDO
+    )
 
 
 def test_a_disabled_user_or_bank_is_091(caja, uow_factory):

@@ -133,9 +133,10 @@ def test_another_header_marked_must_understand_is_still_a_fault(app):
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
-def test_a_missing_cabecera_is_091_without_a_bank_and_090_with_it(app):
+def test_an_authenticated_bank_missing_its_cabecera_or_part_of_it_is_090(app):
     no_header = envelope("verificarEstado", cabecera="")
-    assert code(result(post(app, "verificarEstado", no_header), "verificarEstado")) == "091"
+    answer = result(post(app, "verificarEstado", no_header), "verificarEstado")
+    assert code(answer) == "090" and "cabecera/codigoBanco" in text(answer, "resultado/mensaje")
     partial = cabecera_xml(jornada="")
     assert code(call(app, "verificarEstado", cabecera=partial)) == "090"
 
