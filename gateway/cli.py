@@ -1,4 +1,4 @@
-"""`ecollect-gateway`: serve, database, demo data, configuration as data."""
+"""`ecollect-gateway`: serve, database, demo data, configuration as data, the portfolio."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from gateway import asobancaria_cli
+from gateway import asobancaria_cli, cartera_cli
 from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from gateway.sealing import Sealer
 
 VERSIONS = (2, 3, 4)
 
@@ -147,7 +151,8 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
     )
 
     engine = make_engine(settings.database_url)
-    configurations = Configurations(unit_of_work_factory(engine))
+    configurations = Configurations(unit_of_work_factory(engine), sealer=_sealer(settings))
+    line_of: config_file.LineOf | None = None
     try:
         if args.config_command == "export":
             try:
@@ -163,7 +168,8 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
             else:
                 with open(args.file, encoding="utf-8") as handle:
                     text = handle.read()
-            report = configurations.apply(config_file.load(text), dry_run=args.dry_run)
+            configuration, line_of = config_file.load_located(text)
+            report = configurations.apply(configuration, dry_run=args.dry_run)
         except OSError as exc:
             print(f"config import: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
             return 1
@@ -174,7 +180,7 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
             errors = (
                 exc.errors
                 if isinstance(exc, config_file.ConfigFileError)
-                else config_file.problems_as_errors(exc.problems)
+                else config_file.problems_as_errors(exc.problems, line_of)
             )
             for error in errors:
                 print(f"{name}: {error}", file=sys.stderr)
@@ -190,6 +196,16 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def _sealer(settings: Settings) -> Sealer | None:
+    """The sealer of bank passwords; None when no key is configured (outside sandbox mode)."""
+    from gateway.sealing import Sealer, SealingUnavailable
+
+    try:
+        return Sealer.of(settings)
+    except SealingUnavailable:
+        return None
 
 
 def _helpdesk_agent(args: argparse.Namespace, settings: Settings) -> int:
@@ -289,11 +305,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_agent.add_argument("--name", required=True, help="full name")
 
     asobancaria_cli.register(commands)
+    cartera_cli.register(commands)
 
     args = parser.parse_args(argv)
     if args.command == "asobancaria":
         return asobancaria_cli.run(args, Settings.from_env)
     settings = Settings.from_env()
+    if args.command == "cartera":
+        return cartera_cli.run(args, settings)
     if args.command == "serve":
         args.threads = args.threads or settings.threads
         return _serve(args, settings)
@@ -314,16 +333,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         init_db(settings)
         print(f"database ready: {_shown(settings.database_url)}")
         return 0
-    from gateway.seed import DEMO_PASSWORD, seed_demo
+    from gateway.seed import (
+        DEMO_BANK,
+        DEMO_BANK_PASSWORD,
+        DEMO_BANK_USER,
+        DEMO_CUSTOMER,
+        DEMO_PASSWORD,
+        seed_demo,
+    )
 
     accounts = seed_demo(settings)
     print("demo data loaded: entity 10001, services 1001 (open value) and 1002 (fixed 50000 COP)")
     if not accounts:
         print("helpdesk demo accounts: none (sandbox mode is off: GATEWAY_SANDBOX)")
+        print("caja demo bank: none (sandbox mode is off: GATEWAY_SANDBOX)")
         return 0
     print(f"helpdesk demo accounts (password {DEMO_PASSWORD}):")
     for account in accounts:
         print(f"  {account.email:<22} {account.role.value:<16} {account.full_name}")
+    print(
+        f"caja demo bank {DEMO_BANK.code} {DEMO_BANK.name}: user {DEMO_BANK_USER}, "
+        f"password {DEMO_BANK_PASSWORD}"
+    )
+    for agreement in DEMO_BANK.agreements:
+        print(
+            f"  convenio {agreement.code}: service {agreement.entity}/{agreement.service}, "
+            f"GLN {agreement.gln}"
+        )
+    print(
+        "  cartera: invoices DEMO-0001..DEMO-0006 on 10001/1001 (customer "
+        f"{' '.join(DEMO_CUSTOMER)} has three)"
+    )
     return 0
 
 

@@ -19,6 +19,16 @@ with the manual's label and default)::
               - {title: Número de identificación, type: CUSTOMER_ID, required: true}
     financial_institutions:          # optional: absent leaves the institutions as they are
       - {payment_system: PSE, code: '1022', name: BANCO UNION COLOMBIANO, enabled: true}
+    banks:                           # optional: absent leaves the banks as they are
+      - code: '007'
+        name: Bancolombia
+        enabled: true
+        users:                       # password (sealed on import) or password_sealed (export)
+          - {username: bancolombia-caja, password_sealed: gAAAAA..., enabled: true}
+        agreements:
+          - {code: '7001', entity: '10001', service: '1001', gln: '7709998000018',
+             max_invoices: 10, reference_length: null, amount_length: null,
+             account_number: '12345678901', account_type: '01', enabled: true}
 
 Reading is strict and reports every problem at once, each with its line and path in the file
 (`entities[0].services[1].max_retries`): unknown or repeated keys (a typo must not be silently
@@ -45,6 +55,7 @@ from typing import Any, get_type_hints
 
 import yaml
 
+from gateway.domain.banks import Agreement, BankConfiguration, BankUser
 from gateway.domain.configuration import (
     FORMAT_VERSION,
     Configuration,
@@ -59,7 +70,8 @@ Path = tuple[str | int, ...]
 
 HEADER = (
     "# ecollect-gateway configuration: `ecollect-gateway config import FILE` applies it.\n"
-    "# It holds the entities' callback secrets: keep it like a password.\n"
+    "# It holds the entities' callback secrets and the banks' sealed passwords: keep it like a\n"
+    "# password.\n"
 )
 
 
@@ -319,7 +331,28 @@ INSTITUTION_KEYS: dict[str, Reader] = {
     "name": _text,
     "enabled": _bool,
 }
-TOP_KEYS = ("version", "entities", "financial_institutions")
+BANK_KEYS: dict[str, Reader] = {"code": _text, "name": _text, "enabled": _bool}
+USER_KEYS: dict[str, Reader] = {
+    "username": _text,
+    "password": _text,
+    "password_sealed": _text,
+    "enabled": _bool,
+}
+#: What export writes of a user: never a password in clear.
+USER_EXPORT_KEYS = ("username", "password_sealed", "enabled")
+AGREEMENT_KEYS: dict[str, Reader] = {
+    "code": _text,
+    "entity": _text,
+    "service": _text,
+    "gln": _optional(_text),
+    "max_invoices": _int,
+    "reference_length": _optional(_int),
+    "amount_length": _optional(_int),
+    "account_number": _text,
+    "account_type": _text,
+    "enabled": _bool,
+}
+TOP_KEYS = ("version", "entities", "financial_institutions", "banks")
 
 
 # --- the walk over the document ---------------------------------------------------------------
@@ -439,8 +472,41 @@ def _institution(walk: _Walk, value: Any, path: Path) -> FinancialInstitution:
     )
 
 
+def _bank(walk: _Walk, value: Any, path: Path) -> BankConfiguration:
+    mapping = walk.mapping(value, path, (*BANK_KEYS, "users", "agreements"), ("code", "name"))
+    fields = {"code": "000", "name": "?", **walk.fields(mapping, path, BANK_KEYS)}
+    users: list[BankUser] = []
+    agreements: list[Agreement] = []
+    if mapping is not None and "users" in mapping:
+        for i, item in enumerate(walk.sequence(mapping["users"], (*path, "users")) or ()):
+            here = (*path, "users", i)
+            user = walk.mapping(item, here, USER_KEYS, required=("username",))
+            users.append(BankUser(**{"username": "?", **walk.fields(user, here, USER_KEYS)}))
+    if mapping is not None and "agreements" in mapping:
+        items = walk.sequence(mapping["agreements"], (*path, "agreements"))
+        for j, item in enumerate(items or ()):
+            here = (*path, "agreements", j)
+            required = ("code", "entity", "service")
+            agreement = walk.mapping(item, here, AGREEMENT_KEYS, required=required)
+            placeholders = {"code": "?", "entity": "?", "service": "?"}
+            agreements.append(
+                Agreement(**{**placeholders, **walk.fields(agreement, here, AGREEMENT_KEYS)})
+            )
+    return BankConfiguration(**fields, users=tuple(users), agreements=tuple(agreements))
+
+
+#: The line of a path in the file that was read (None: not in the file).
+LineOf = Callable[[Path], int | None]
+
+
 def load(text: str) -> Configuration:
     """The configuration in `text`, or ConfigFileError listing every problem in it."""
+    return load_located(text)[0]
+
+
+def load_located(text: str) -> tuple[Configuration, LineOf]:
+    """`load`, with where each path is in the file: the import's own findings against the
+    store (an agreement's unknown service) are then reported on their lines too."""
     try:
         document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -453,17 +519,18 @@ def load(text: str) -> Configuration:
     if document is None:
         raise ConfigFileError([FileError("(document)", None, "the file is empty")])
     try:
-        return _read(document)
+        walk = _Walk()
+        return _read(document, walk), walk.line
     except _TooLarge:
         message = f"more than {MAX_OBJECTS} objects (YAML aliases expand): refused"
         raise ConfigFileError([FileError("(document)", None, message)]) from None
 
 
-def _read(document: Any) -> Configuration:
-    walk = _Walk()
+def _read(document: Any, walk: _Walk) -> Configuration:
     top = walk.mapping(document, (), TOP_KEYS)
     entities: list[EntityConfiguration] = []
     institutions: list[FinancialInstitution] | None = None
+    banks: list[BankConfiguration] | None = None
     if top is not None:
         if "version" in top and (
             top["version"] != FORMAT_VERSION or isinstance(top["version"], bool)
@@ -477,8 +544,15 @@ def _read(document: Any) -> Configuration:
             items = walk.sequence(top["financial_institutions"], ("financial_institutions",))
             for k, item in enumerate(items or ()):
                 institutions.append(_institution(walk, item, ("financial_institutions", k)))
+        if "banks" in top:
+            banks = [
+                _bank(walk, item, ("banks", i))
+                for i, item in enumerate(walk.sequence(top["banks"], ("banks",)) or ())
+            ]
     configuration = Configuration(
-        tuple(entities), None if institutions is None else tuple(institutions)
+        tuple(entities),
+        None if institutions is None else tuple(institutions),
+        None if banks is None else tuple(banks),
     )
     # The domain's rules, except where the value was already refused (a placeholder stood in).
     problems = [p for p in configuration_problems(configuration) if not walk.is_bad(p.path)]
@@ -497,9 +571,15 @@ def _located(errors: Iterable[tuple[Path, str, int | None]], walk: _Walk) -> lis
     return sorted(located, key=lambda error: error.line or 0)
 
 
-def problems_as_errors(problems: Iterable[Problem]) -> list[FileError]:
-    """The domain's problems with a document that did not come from a file (no lines)."""
-    return [FileError(format_path(p.path), None, p.message) for p in problems]
+def problems_as_errors(
+    problems: Iterable[Problem], line_of: LineOf | None = None
+) -> list[FileError]:
+    """The domain's problems with a document, on their lines when `line_of` knows them."""
+    errors = [
+        FileError(format_path(p.path), line_of(p.path) if line_of else None, p.message)
+        for p in problems
+    ]
+    return sorted(errors, key=lambda error: error.line or 0)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -534,6 +614,15 @@ def dump(configuration: Configuration) -> str:
     if configuration.institutions is not None:
         document["financial_institutions"] = [
             _record(institution, INSTITUTION_KEYS) for institution in configuration.institutions
+        ]
+    if configuration.banks is not None:
+        document["banks"] = [
+            {
+                **_record(bank, BANK_KEYS),
+                "users": [_record(user, USER_EXPORT_KEYS) for user in bank.users],
+                "agreements": [_record(item, AGREEMENT_KEYS) for item in bank.agreements],
+            }
+            for bank in configuration.banks
         ]
     body = yaml.safe_dump(
         document, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100

@@ -86,7 +86,7 @@ def explain(engine: Engine, captured: Captured, *, generic: bool = False) -> dic
                     names.append(match[1])
                 return f"${names.index(match[1]) + 1}"
 
-            text_ = re.sub(r"%\((\w+)\)s", placeholder, captured.statement)
+            text_ = re.sub(r"%\((\w+)\)[sbt]", placeholder, captured.statement)
             cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
             cursor.execute("PREPARE plan_check AS " + text_)
             values = sql.SQL(", ").join(sql.Literal(captured.parameters[n]) for n in names)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 PG_ENV = "GATEWAY_TEST_DATABASE_URL"
@@ -61,6 +62,33 @@ def fresh_postgres_schema() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def rows_of(database_url: str, statement: Any) -> list[tuple[Any, ...]]:
+    """The rows `statement` reads, on a connection of its own (what another client sees)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(statement)]
+    finally:
+        engine.dispose()
+
+
+def table_dump(database_url: str, tables: Iterable[Any]) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the (ORM) tables, ids included: equal dumps mean nothing was written."""
+    return {
+        table.__tablename__: rows_of(
+            database_url, select(table).order_by(*table.__table__.primary_key.columns)
+        )
+        for table in tables
+    }
+
+
+def write_file(folder: Path, name: str, content: str) -> str:
+    """`content` as the UTF-8 file `name` in `folder`; its path."""
+    path = folder / name
+    path.write_text(content, encoding="utf-8")
+    return str(path)
 
 
 #: References of a payment to the demo service 1001 (identification, order, e-mail).

@@ -1,4 +1,5 @@
-"""A configuration document: entities with their services, and the financial institutions.
+"""A configuration document: entities with their services, the financial institutions, and
+the banks of the caja service with their users and agreements (`gateway/domain/banks.py`).
 
 What `ecollect-gateway config export` writes and `config import` applies, as domain objects (the
 YAML shape lives in `gateway/config_file.py`). The rules of a whole document are here: every
@@ -8,7 +9,10 @@ where the store keys them.
 A document is declarative for what it names and silent about the rest: an entity or service it
 lists is set to exactly what it says (a parameter left out takes the manual's default, the
 references listed replace the service's), one it does not list is left as it is; nothing is ever
-deleted. `institutions` None means the document does not speak about institutions at all.
+deleted. `institutions` None means the document does not speak about institutions at all;
+`banks` None likewise. A bank's users and agreements are named by username and by agreement
+code: those listed are set, those not listed are left as they are (disable them with
+`enabled: false`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from gateway.domain.banks import BankConfiguration, bank_problems, listed_twice
 from gateway.domain.merchant_services import (
     Entity,
     MerchantService,
@@ -40,6 +45,7 @@ class EntityConfiguration:
 class Configuration:
     entities: tuple[EntityConfiguration, ...] = ()
     institutions: tuple[FinancialInstitution, ...] | None = None
+    banks: tuple[BankConfiguration, ...] | None = None
 
 
 def configuration_problems(configuration: Configuration) -> list[Problem]:
@@ -87,6 +93,28 @@ def configuration_problems(configuration: Configuration) -> list[Problem]:
                 )
             )
         first_institution.setdefault(key, k)
+    problems.extend(_banks_problems(configuration.banks or ()))
+    return problems
+
+
+def _banks_problems(banks: tuple[BankConfiguration, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    for i, bank in enumerate(banks):
+        problems.extend(p.under("banks", i) for p in bank_problems(bank))
+    problems += listed_twice([bank.code for bank in banks], "banks", "code", "bank ")
+    first_user: dict[str, int] = {}
+    for i, bank in enumerate(banks):
+        for j, user in enumerate(bank.users):
+            # A username is unique across banks: the UsernameToken alone names the bank.
+            seen = first_user.setdefault(user.username, i)
+            if seen != i:
+                problems.append(
+                    Problem(
+                        ("banks", i, "users", j, "username"),
+                        f"{user.username} is already a user of banks[{seen}] (usernames are "
+                        "unique across banks)",
+                    )
+                )
     return problems
 
 

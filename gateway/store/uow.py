@@ -30,7 +30,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.domain.errors import InvalidReference
+from gateway.store.banks import BankRepository
 from gateway.store.caja import CajaRepository
+from gateway.store.cartera import CarteraRepository
 from gateway.store.catalog import CatalogCache, CatalogRepository
 from gateway.store.db import writer
 from gateway.store.helpdesk_people import PeopleRepository
@@ -59,6 +61,8 @@ class UnitOfWork:
     requests: RequestRepository
     mail: MailOutbox
     caja: CajaRepository
+    banks: BankRepository
+    cartera: CarteraRepository
 
     def __init__(
         self,
@@ -80,6 +84,8 @@ class UnitOfWork:
         self.requests = RequestRepository(self.session)
         self.mail = MailOutbox(self.session)
         self.caja = CajaRepository(self.session)
+        self.banks = BankRepository(self.session)
+        self.cartera = CarteraRepository(self.session)
         return self
 
     def __exit__(

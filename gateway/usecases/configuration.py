@@ -7,6 +7,14 @@ changes nothing (no row inserted, updated or deleted). Entities and services the
 name are left as they are, and nothing is ever deleted: removing a merchant is not something a
 file should do by omission (disable it with `enabled: false` / `active: false` instead).
 
+Banks come last (their agreements name services, which the document may create): each bank,
+then its users, then its agreements. Before writing anything the import also checks what only
+the store can tell, and refuses the whole document with the rest of its problems when an
+agreement names a service that exists neither in the document nor in the store, a username
+already belongs to another bank, or a `password_sealed` does not open with the configured keys.
+A user's `password` is sealed here (`gateway.sealing`); a stored password that opens to the same
+one is kept as it is, so importing a file with a plain password twice changes nothing either.
+
 Other nodes see an import when their catalog cache entries expire
 (`GATEWAY_CATALOG_CACHE_SECONDS`); the importing process's cache is emptied at once.
 """
@@ -16,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from gateway.clock import Clock, SystemClock
+from gateway.domain.banks import BankConfiguration, BankUser, agreement_problems
 from gateway.domain.configuration import (
     Configuration,
     EntityConfiguration,
@@ -23,6 +33,7 @@ from gateway.domain.configuration import (
     configuration_problems,
 )
 from gateway.domain.merchant_services import Problem
+from gateway.sealing import SealBroken, Sealer
 from gateway.store.catalog import Change, Written
 from gateway.store.uow import UnitOfWork
 
@@ -69,8 +80,17 @@ class ImportReport:
 
 
 class Configurations:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        sealer: Sealer | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """`sealer` None: no secret key is configured, so a document with bank users is
+        refused (their passwords could be neither sealed nor checked)."""
         self._uow = uow_factory
+        self._sealer = sealer
+        self._clock = clock or SystemClock()
 
     def export(self, entity_code: str | None = None) -> Configuration:
         """The stored catalog: every entity (or just one) with its services, by code.
@@ -87,17 +107,19 @@ class Configurations:
                     for entity in entities
                 ),
                 institutions=None if entity_code else tuple(uow.catalog.all_institutions()),
+                banks=None if entity_code else tuple(uow.banks.all_banks()),
             )
 
     def apply(self, configuration: Configuration, *, dry_run: bool = False) -> ImportReport:
         """Write the document in one transaction (rolled back on any failure, or when
         `dry_run`); InvalidConfiguration, with nothing written, if it breaks a rule."""
-        problems = configuration_problems(configuration)
-        if problems:
-            raise InvalidConfiguration(problems)
-        configuration = canonical(configuration)
         changes: list[tuple[str, Written]] = []
         with self._uow() as uow:
+            problems = configuration_problems(configuration)
+            problems += self._bank_problems(uow, configuration)
+            if problems:
+                raise InvalidConfiguration(problems)
+            configuration = canonical(configuration)
             for institution in configuration.institutions or ():
                 name = f"institution {institution.payment_system.name} {institution.code}"
                 changes.append((name, uow.catalog.put_institution(institution)))
@@ -107,6 +129,98 @@ class Configurations:
                 for service in entry.services:
                     name = f"service {code}/{service.code}"
                     changes.append((name, uow.catalog.put_service(service)))
+            changes.extend(self._put_banks(uow, configuration.banks or ()))
             if not dry_run:
                 uow.commit()
         return ImportReport(applied=not dry_run, changes=changes)
+
+    def _bank_problems(self, uow: UnitOfWork, configuration: Configuration) -> list[Problem]:
+        """What only the store (and the keys) can tell, read before anything is written."""
+        problems: list[Problem] = []
+        documented = {
+            (entry.entity.code, service.code)
+            for entry in configuration.entities
+            for service in entry.services
+        }
+        for i, bank in enumerate(configuration.banks or ()):
+            for j, agreement in enumerate(bank.agreements):
+                key = (agreement.entity, agreement.service)
+                malformed = any(
+                    p.path[0] in ("entity", "service") for p in agreement_problems(agreement)
+                )  # already a problem (or a placeholder for a missing key)
+                if not malformed and key not in documented and uow.catalog.service(*key) is None:
+                    problems.append(
+                        Problem(
+                            ("banks", i, "agreements", j, "service"),
+                            f"there is no service {agreement.entity}/{agreement.service} "
+                            "(neither in this file nor in the database)",
+                        )
+                    )
+            for j, user in enumerate(bank.users):
+                owner = uow.banks.user_bank(user.username)
+                if owner is not None and owner != bank.code:
+                    problems.append(
+                        Problem(
+                            ("banks", i, "users", j, "username"),
+                            f"{user.username} is a user of bank {owner} (usernames are unique "
+                            "across banks)",
+                        )
+                    )
+                problems.extend(p.under("banks", i, "users", j) for p in self._seal_problems(user))
+        return problems
+
+    def _seal_problems(self, user: BankUser) -> list[Problem]:
+        if (user.password is None) == (user.password_sealed is None):
+            return []  # the domain's problem already
+        if self._sealer is None:
+            return [
+                Problem(
+                    ("password_sealed" if user.password is None else "password",),
+                    "GATEWAY_SECRET_KEY is not set: bank passwords can be neither sealed nor "
+                    "checked",
+                )
+            ]
+        if user.password is None and user.password_sealed is not None:
+            try:
+                self._sealer.open(user.password_sealed)
+            except SealBroken:
+                return [
+                    Problem(
+                        ("password_sealed",),
+                        "does not open with the configured GATEWAY_SECRET_KEY (sealed under "
+                        "another key, or altered)",
+                    )
+                ]
+        return []
+
+    def _put_banks(
+        self, uow: UnitOfWork, banks: tuple[BankConfiguration, ...]
+    ) -> list[tuple[str, Written]]:
+        sealer = self._sealer
+        now = self._clock.now()
+        changes: list[tuple[str, Written]] = []
+        for bank in banks:
+            changes.append((f"bank {bank.code}", uow.banks.put_bank(bank)))
+            for user in bank.users:
+                assert sealer is not None, "refused by _seal_problems"
+                password = (
+                    user.password
+                    if user.password is not None
+                    else sealer.open(user.password_sealed or "")
+                )
+
+                def sealed(user: BankUser = user, password: str = password) -> str:
+                    return user.password_sealed or sealer.seal(password)
+
+                def same(stored: str, password: str = password) -> bool:
+                    try:
+                        return sealer.open(stored) == password
+                    except SealBroken:  # sealed under a retired key: replace it
+                        return False
+
+                name = f"bank user {user.username}"
+                changes.append((name, uow.banks.put_user(bank.code, user, sealed, same, now)))
+            for agreement in bank.agreements:
+                name = f"agreement {bank.code}/{agreement.code}"
+                changes.append((name, uow.banks.put_agreement(bank.code, agreement)))
+        return changes

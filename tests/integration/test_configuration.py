@@ -27,7 +27,7 @@ from gateway.store.models import (
 )
 from gateway.store.uow import UnitOfWork, unit_of_work_factory
 from gateway.usecases.configuration import Configurations
-from tests.support import fresh_postgres_schema
+from tests.support import fresh_postgres_schema, table_dump, write_file
 
 CATALOG_TABLES = (EntityRow, ServiceRow, ServiceReferenceRow, FinancialInstitutionRow)
 
@@ -77,28 +77,11 @@ def db(database_url, monkeypatch) -> str:
     return database_url
 
 
-def write(tmp_path: Path, name: str, content: str) -> str:
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    return str(path)
+write = write_file
 
 
 def catalog_dump(database_url: str) -> dict[str, list[tuple]]:
-    """Every row of the catalog tables, ids included: equal dumps mean nothing was written."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            return {
-                table.__tablename__: [
-                    tuple(row)
-                    for row in connection.execute(
-                        select(table).order_by(*table.__table__.primary_key.columns)
-                    )
-                ]
-                for table in CATALOG_TABLES
-            }
-    finally:
-        engine.dispose()
+    return table_dump(database_url, CATALOG_TABLES)
 
 
 def export(capsys, *args: str) -> str:
@@ -124,8 +107,8 @@ def test_export_then_import_into_an_empty_database_then_export_is_identical(
         patch = stack.enter_context(pytest.MonkeyPatch.context())
         patch.setenv("GATEWAY_DATABASE_URL", second_url)
         assert main(["config", "import", write(tmp_path, "export.yaml", first)]) == 0
-        # 9 institutions, 2 entities, 3 services
-        assert "14 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+        # 9 institutions, 2 entities, 3 services; the demo bank, its user, its 2 agreements
+        assert "18 created, 0 updated, 0 unchanged" in capsys.readouterr().out
         assert export(capsys) == first
 
 

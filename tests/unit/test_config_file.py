@@ -3,6 +3,7 @@ exact decimals; the dump reads back to the same document."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import textwrap
 from datetime import date
@@ -208,6 +209,11 @@ def test_every_key_is_in_the_readme_with_its_default():
         "references",
         *config_file.REFERENCE_KEYS,
         *config_file.INSTITUTION_KEYS,
+        *config_file.BANK_KEYS,
+        "users",
+        "agreements",
+        *config_file.USER_KEYS,
+        *config_file.AGREEMENT_KEYS,
     ]
     missing = [key for key in keys if key not in rows]
     assert not missing, f"README 'Configuration as data' lacks rows for {missing}"
@@ -305,3 +311,87 @@ def test_a_document_that_expands_without_bound_is_refused():
     )
     errors = errors_of(bomb)
     assert errors == ["(document): more than 100000 objects (YAML aliases expand): refused"]
+
+
+def test_banks_are_read_strictly_and_every_mistake_is_reported():
+    errors = errors_of(
+        """\
+        banks:
+          - code: 007
+            name: Bancolombia
+            users:
+              - {username: uno, password: Una-Clave-Larga-1, password_sealed: gAAAA}
+              - {username: dos}
+              - {username: 'tres con espacio', password: Una-Clave-Larga-3, enable: true}
+            agreements:
+              - {code: '1', entity: '10001', service: '1001', gln: '1234567890123'}
+              - {code: '1', entity: '10001', service: '1001', reference_length: 26}
+              - {code: '2', service: '1001', account_number: 12-34}
+          - code: '051'
+            name: ''
+            users:
+              - {username: uno, password: Una-Clave-Larga-1}
+        """
+    )
+    assert errors == [
+        "line 2: banks[0].code: 007 is not read as text by YAML: put it in quotes",
+        "line 5: banks[0].users[0].password: give exactly one of password (the password itself, "
+        "sealed on import) and password_sealed (as config export writes it)",
+        "line 6: banks[0].users[1].password: give exactly one of password (the password itself, "
+        "sealed on import) and password_sealed (as config export writes it)",
+        "line 7: banks[0].users[2].enable: unknown key (did you mean enabled?)",
+        "line 7: banks[0].users[2].username: must be 1 to 64 letters, digits, '.', '_', '@' or '-'",
+        "line 9: banks[0].agreements[0].gln: '1234567890123' is not a GLN: 13 digits whose last "
+        "is the GS1 check digit",
+        "line 10: banks[0].agreements[1].reference_length: must be an integer from 1 to 25",
+        "line 10: banks[0].agreements[1].code: agreement 1 is already listed at agreements[0]",
+        "line 11: banks[0].agreements[2]: entity is required",
+        "line 11: banks[0].agreements[2].account_number: must be at most 17 digits",
+        "line 13: banks[1].name: must not be empty",
+        "line 15: banks[1].users[0].username: uno is already a user of banks[0] (usernames are "
+        "unique across banks)",
+    ]
+
+
+def test_banks_round_trip_and_a_password_is_never_written():
+    configuration = load(
+        textwrap.dedent(
+            """\
+            banks:
+              - code: '007'
+                name: Bancolombia
+                users:
+                  - {username: caja, password: Una-Clave-Larga-1}
+                  - {username: otra, password_sealed: gAAAAsealed, enabled: false}
+                agreements:
+                  - {code: '1001', entity: '10001', service: '1001', gln: 7709998000018}
+            """
+        )
+    )
+    (bank,) = configuration.banks or ()
+    assert bank.users[0].password == "Una-Clave-Larga-1" and bank.users[1].enabled is False
+    assert bank.agreements[0].gln == "7709998000018" and bank.agreements[0].max_invoices == 10
+    assert "Una-Clave-Larga-1" not in repr(bank)  # nor in a traceback or a log line
+    text = dump(configuration)
+    assert "Una-Clave-Larga-1" not in text and "password_sealed: gAAAAsealed" in text
+    sealed = dataclasses.replace(
+        configuration,
+        banks=(
+            dataclasses.replace(
+                bank,
+                users=(dataclasses.replace(bank.users[0], password=None, password_sealed="s"),
+                       bank.users[1]),
+            ),
+        ),
+    )  # fmt: skip
+    assert load(dump(sealed)) == sealed and dump(load(dump(sealed))) == dump(sealed)
+
+
+def test_a_bank_listed_twice_is_refused():
+    assert errors_of(
+        """\
+        banks:
+          - {code: '051', name: Davivienda}
+          - {code: '051', name: Davivienda otra vez}
+        """
+    ) == ["line 3: banks[1].code: bank 051 is already listed at banks[0]"]
