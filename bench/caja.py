@@ -78,12 +78,13 @@ def nonce_text(unique: str) -> str:
     return text + "A" * (-len(text) % 4)
 
 
-def envelope(id_transaccion: str, invoice: str, value: str, *, created: str | None = None) -> str:
-    """A notificarPago of `invoice` for `value`, cash, with a fresh PasswordText token."""
+def envelope(id_transaccion: str, invoice: str, value: str, *, nonce: str | None = None) -> str:
+    """A notificarPago of `invoice` for `value`, cash, with a PasswordText token whose nonce
+    is made of `nonce` (default: of the idTransaccion) and Created is now."""
     now = datetime.now(BOGOTA)
     return _ENVELOPE.format(
-        nonce=nonce_text(id_transaccion),
-        created=created or created_now(),
+        nonce=nonce_text(nonce or id_transaccion),
+        created=created_now(),
         id=id_transaccion,
         at=now.replace(microsecond=0).isoformat(),
         day=now.date().isoformat(),

@@ -525,9 +525,8 @@ def verify_notificar(
         server.samples["notificar"] = answer
     if full and first is not None:
         id_transaccion, invoice, value, ticket = first
-        status, answer = post(
-            server.port, "notificarPago", caja.envelope(id_transaccion, invoice, value)
-        )
+        retry = caja.envelope(id_transaccion, invoice, value, nonce=f"{id_transaccion}retry")
+        status, answer = post(server.port, "notificarPago", retry)
         fields = caja.answer_fields(answer)
         again = (
             fields["codigo"],
