@@ -270,10 +270,6 @@ class Server:
     process: subprocess.Popen[bytes] | None = None
     samples: dict[str, bytes] = field(default_factory=dict)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{PATH}"
-
     def url_of(self, op: str) -> str:
         return f"http://127.0.0.1:{self.port}{path_of(OPERATIONS[op])}"
 
@@ -926,7 +922,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, server in servers.items():
             server.wait_ready(tickets[name][0])
             print(
-                f"{labels[name]}: {server.url} (pid {server.process.pid}, "  # type: ignore[union-attr]
+                f"{labels[name]}: http://127.0.0.1:{server.port} (pid {server.process.pid}, "  # type: ignore[union-attr]
                 f"schema {server.schema})",
                 flush=True,
             )
