@@ -1077,7 +1077,7 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(json.dumps(document, indent=2, default=str) + "\n")
         print(f"written to {args.output}")
         return 0
-    except BenchError as error:
+    except (BenchError, caja.PoolExhausted) as error:
         print(f"bench failed: {error}", file=sys.stderr)
         return 1
     finally:

@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {n:4.1f}  {text}")
             report(profiler, args.top, args.output / f"{op}.pstats")
         return 0
-    except harness.BenchError as error:
+    except (harness.BenchError, caja.PoolExhausted) as error:
         print(f"profile failed: {error}", file=sys.stderr)
         return 1
     finally:
