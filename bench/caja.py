@@ -10,7 +10,7 @@ service 10001/1001; then `invoices` invoices of that service seeded in SQL
 ANALYZEd as a production table would be.
 
 Each request pays a different invoice, in full: the pool is the invoices that owe their first
-value today and after (PENDIENTE, nothing paid, first due date after tomorrow in Bogotá), in a
+value (PENDIENTE, nothing paid, first due date after tomorrow in Bogotá), in a
 fixed pseudo-random order (`hashtext`), so that the load touches the whole table as tellers
 do, not one end of the index. Each request also carries a fresh idTransaccion and a fresh
 UsernameToken: PasswordText with a Nonce and a Created of the request's second, so the gateway
@@ -22,9 +22,11 @@ wrk's Lua has no SHA-1, and the server's work is otherwise the same.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -78,13 +80,11 @@ def nonce_text(unique: str) -> str:
     return text + "A" * (-len(text) % 4)
 
 
-def envelope(id_transaccion: str, invoice: str, value: str, *, nonce: str | None = None) -> str:
-    """A notificarPago of `invoice` for `value`, cash, with a PasswordText token whose nonce
-    is made of `nonce` (default: of the idTransaccion) and Created is now."""
+def _filled(id_transaccion: str, nonce: str, created: str, invoice: str, value: str) -> str:
     now = datetime.now(BOGOTA)
     return _ENVELOPE.format(
-        nonce=nonce_text(nonce or id_transaccion),
-        created=created_now(),
+        nonce=nonce,
+        created=created,
         id=id_transaccion,
         at=now.replace(microsecond=0).isoformat(),
         day=now.date().isoformat(),
@@ -93,20 +93,19 @@ def envelope(id_transaccion: str, invoice: str, value: str, *, nonce: str | None
     )
 
 
+def envelope(id_transaccion: str, invoice: str, value: str, *, nonce: str | None = None) -> str:
+    """A notificarPago of `invoice` for `value`, cash, with a PasswordText token whose nonce
+    is made of `nonce` (default: of the idTransaccion) and Created is now."""
+    return _filled(
+        id_transaccion, nonce_text(nonce or id_transaccion), created_now(), invoice, value
+    )
+
+
 def template() -> str:
     """The envelope with wrk's markers (bench/soap.lua, mode "caja"): @ID@ the request's
     idTransaccion, @NONCE@ its nonce, @CREATED@ the second it is sent, @INVOICE@ and @VALUE@
     the next invoice of the pool."""
-    now = datetime.now(BOGOTA)
-    return _ENVELOPE.format(
-        nonce="@NONCE@",
-        created="@CREATED@",
-        id="@ID@",
-        at=now.replace(microsecond=0).isoformat(),
-        day=now.date().isoformat(),
-        invoice="@INVOICE@",
-        value="@VALUE@",
-    )
+    return _filled("@ID@", "@NONCE@", "@CREATED@", "@INVOICE@", "@VALUE@")
 
 
 # --- seeding -------------------------------------------------------------------------------
@@ -115,8 +114,6 @@ def template() -> str:
 def prepare(database_url: str, dsn: str, invoices: int) -> dict[str, Any]:
     """The bench's bank, user and agreement (the gateway's tables, its sealer) and `invoices`
     invoices of 10001/1001 (`bench/cartera_seed.py`), vacuumed; what it wrote and how long."""
-    import time
-
     from sqlalchemy import insert
 
     from bench.cartera_seed import seed_cartera
@@ -205,7 +202,7 @@ class InvoicePool:
         if self.position > len(self.invoices):
             raise PoolExhausted(len(self.invoices))
 
-    def write(self, path: Any) -> None:
+    def write(self, path: Path) -> None:
         """One `reference value` line per invoice (the Lua script's list)."""
         path.write_text("".join(f"{ref} {value}\n" for ref, value in self.invoices))
 
