@@ -306,11 +306,15 @@ def make_app(operations: dict[str, Handler]) -> Callable[[dict[str, Any], Any], 
             operation = body[0] if body is not None and len(body) else None
             name = etree.QName(operation).localname if operation is not None else ""
             handler = operations[name]
-            request = operation.find(_Q + "request")  # type: ignore[union-attr]
+            # <request> in the operation's namespace (eCollect's, or the caja's)
+            namespace = etree.QName(operation).namespace  # type: ignore[arg-type]
+            request = operation.find(f"{{{namespace}}}request")  # type: ignore[union-attr]
         except (etree.XMLSyntaxError, KeyError, ValueError):
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"Bad Request"]
-        answer = handler(request if request is not None else etree.Element(_Q + "request"))
+        if request is None:
+            request = etree.Element(f"{{{namespace}}}request")
+        answer = handler(request)
         start_response(
             "200 OK",
             [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(answer)))],

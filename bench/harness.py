@@ -36,7 +36,7 @@ from urllib.parse import quote
 import psycopg
 from lxml import etree
 
-from bench import pyspy, seed
+from bench import caja, pyspy, seed
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -50,7 +50,14 @@ PAYER, EMAIL = "1020304050", "payer@example.com"
 OPERATIONS = {
     "get": "getTransactionInformation",
     "create": "createTransactionPayment",
+    "notificar": "notificarPago",
 }
+#: Where each operation is posted, its SOAPAction's namespace and what every good answer holds.
+PATHS = {"notificarPago": caja.PATH}
+NAMESPACES = {"notificarPago": caja.NS}
+MARKERS = {"notificarPago": caja.APPLIED}
+#: The servers that serve an operation (the same-SQL baseline has no caja).
+OP_SERVERS = {"notificar": ("gateway", "minimal", "gateway_big")}
 #: --create-service: which service the create load posts to.
 CREATE_SERVICES = {
     # double-payment control, retries, daily attempt and value limits: every check runs
@@ -109,7 +116,19 @@ def create_envelope(order: str, service: str = SERVICE) -> str:
 
 
 def soap_action(operation: str) -> str:
-    return f"{ECOLLECT}/{operation}"
+    return f"{NAMESPACES.get(operation, ECOLLECT)}/{operation}"
+
+
+def path_of(operation: str) -> str:
+    return PATHS.get(operation, PATH)
+
+
+def marker_of(operation: str) -> str:
+    return MARKERS.get(operation, ">SUCCESS<")
+
+
+def serves(name: str, op: str) -> bool:
+    return name in OP_SERVERS.get(op, (name,))
 
 
 class BenchError(RuntimeError):
@@ -201,6 +220,26 @@ def seed_transactions(database_url: str, count: int) -> list[str]:
     return tickets
 
 
+def prepare_caja(
+    args: argparse.Namespace, schema: str, name: str
+) -> tuple[dict[str, Any], caja.InvoicePool]:
+    """The bench's bank and `--caja-invoices` invoices in `schema` (bench/caja.py), the minimal
+    baseline's payments table, and the pool of invoices the load pays."""
+    dsn = libpq_dsn(args.database_url, schema)
+    print(f"seeding {args.caja_invoices:,} invoices in {schema} ...", flush=True)
+    done = caja.prepare(sqlalchemy_url(args.database_url, schema), dsn, args.caja_invoices)
+    if name == "minimal":
+        caja.minimal_tables(dsn)
+    pool = caja.payable(dsn, args.caja_pool)
+    done["pool"] = len(pool.invoices)
+    print(
+        f"seeded {done['invoices']:,} invoices in {done['seed_seconds']:.0f}s "
+        f"(VACUUM {done['vacuum_seconds']:.0f}s); {len(pool.invoices):,} payable in the pool",
+        flush=True,
+    )
+    return done, pool
+
+
 def drop_schema(base: str, schema: str) -> None:
     with psycopg.connect(admin_dsn(base), autocommit=True) as connection:
         connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -231,9 +270,8 @@ class Server:
     process: subprocess.Popen[bytes] | None = None
     samples: dict[str, bytes] = field(default_factory=dict)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{PATH}"
+    def url_of(self, op: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path_of(OPERATIONS[op])}"
 
     def start(self) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)
@@ -343,7 +381,7 @@ def post(port: int, operation: str, body: str) -> tuple[int, bytes]:
     try:
         connection.request(
             "POST",
-            PATH,
+            path_of(operation),
             body.encode("utf-8"),
             {
                 "Content-Type": "text/xml; charset=utf-8",
@@ -361,9 +399,8 @@ def post(port: int, operation: str, body: str) -> tuple[int, bytes]:
 
 def _result(answer: bytes, operation: str) -> etree._Element:
     root = etree.fromstring(answer)
-    result = root.find(
-        f"{{{SOAP11}}}Body/{{{ECOLLECT}}}{operation}Response/{{{ECOLLECT}}}{operation}Result"
-    )
+    ns = NAMESPACES.get(operation, ECOLLECT)
+    result = root.find(f"{{{SOAP11}}}Body/{{{ns}}}{operation}Response/{{{ns}}}{operation}Result")
     if result is None:
         raise BenchError(f"no {operation}Result in {answer[:400]!r}")
     return result
@@ -443,6 +480,59 @@ def verify_create(server: Server, base: str, samples: int, tag: str, service: st
         server.samples["create"] = answer
 
 
+def verify_notificar(
+    server: Server, base: str, pool: caja.InvoicePool, samples: int, tag: str
+) -> None:
+    """A sample of notificarPago answers, read in full: 000, APLICADO, not a duplicate; in the
+    database the invoice PAGADA with the value paid and one payment of that value; on the
+    gateway also its operation and the eCollect transaction OK, whose TicketId the answer
+    carries, and the first payment posted again (a bank's retry, new token) answered the same,
+    as a duplicate."""
+    dsn = libpq_dsn(base, server.schema)
+    full = server.name.startswith("gateway")
+    first: tuple[str, str, str, str] | None = None
+    for number, (invoice, value) in enumerate(pool.take(samples)):
+        id_transaccion = f"{tag}-verify-{number}"
+        status, answer = post(
+            server.port, "notificarPago", caja.envelope(id_transaccion, invoice, value)
+        )
+        where = f"{server.name} notificarPago #{number} ({invoice} {value})"
+        if status != 200:
+            raise BenchError(f"{where}: HTTP {status} {answer[:400]!r}")
+        fields = caja.answer_fields(answer)
+        expected = {"codigo": "000", "idTransaccion": id_transaccion, "estadoPago": "APLICADO",
+                    "indicadorDuplicado": "N"}  # fmt: skip
+        got = {key: fields[key] for key in expected}
+        if got != expected or not fields["numeroAutorizacionEmpresa"].isdigit():
+            raise BenchError(f"{where}: answered {fields}, expected {expected}")
+        row = caja.stored(dsn, id_transaccion, invoice)
+        paid = Decimal(value)
+        want = {"invoice_state": "PAGADA", "paid_total": paid, "balance": Decimal(0),
+                "payment_value": paid, "payment_state": "APLICADO"}  # fmt: skip
+        if full:
+            want.update(
+                operations=1,
+                transaction_state="OK",
+                ticket_id=int(fields["numeroAutorizacionEmpresa"]),
+            )
+        if {key: row.get(key) for key in want} != want:
+            raise BenchError(f"{where}: stored {row}, expected {want}")
+        first = first or (id_transaccion, invoice, value, fields["numeroAutorizacionEmpresa"])
+        server.samples["notificar"] = answer
+    if full and first is not None:
+        id_transaccion, invoice, value, ticket = first
+        retry = caja.envelope(id_transaccion, invoice, value, nonce=f"{id_transaccion}retry")
+        status, answer = post(server.port, "notificarPago", retry)
+        fields = caja.answer_fields(answer)
+        again = (
+            fields["codigo"],
+            fields["indicadorDuplicado"],
+            fields["numeroAutorizacionEmpresa"],
+        )
+        if status != 200 or again != ("000", "S", ticket):
+            raise BenchError(f"{server.name} notificarPago retried: {status} {fields}")
+
+
 # --- load --------------------------------------------------------------------------------
 
 
@@ -472,9 +562,14 @@ def run_wrk(
     args: argparse.Namespace,
     files: dict[str, Path],
     tag: str,
+    pool: caja.InvoicePool | None = None,
 ) -> dict[str, Any]:
+    """One wrk run; `pool`: the invoices notificarPago pays (advanced past those it used)."""
     operation = OPERATIONS[op]
-    mode = "list" if op == "get" else "template"
+    mode = {"get": "list", "create": "template", "notificar": "caja"}[op]
+    extra = [marker_of(operation)]
+    if pool is not None:
+        extra += [str(files["invoices"]), str(pool.position + 1), str(args.threads)]
     command = [
         wrk,
         "-t",
@@ -487,12 +582,13 @@ def run_wrk(
         "10s",
         "-s",
         str(BENCH / "soap.lua"),
-        server.url,
+        server.url_of(op),
         "--",
         mode,
         str(files[op]),
         soap_action(operation),
         tag,
+        *extra,
     ]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     line = next((x for x in completed.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
@@ -501,6 +597,10 @@ def run_wrk(
             f"wrk failed ({completed.returncode}): {completed.stdout}{completed.stderr}"
         )
     figures = json.loads(line.removeprefix("BENCH_JSON "))
+    if pool is not None:
+        if figures["invoices_exhausted"]:
+            raise BenchError(str(caja.PoolExhausted(len(pool.invoices))))
+        pool.advance(figures["invoices_used"])
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     figures["command"] = " ".join(command)
     return figures
@@ -514,9 +614,12 @@ def measure(
     files: dict[str, Path],
     run_tag: str,
     py_spy: str | None = None,
+    pool: caja.InvoicePool | None = None,
 ) -> dict[str, Any]:
     if args.warmup > 0:
-        warm = run_wrk(wrk, server, op, args.warmup, args, files, f"{run_tag}w{server.name[0]}")
+        warm = run_wrk(
+            wrk, server, op, args.warmup, args, files, f"{run_tag}w{server.name[0]}", pool
+        )
         if warm["failed"] or warm["requests"] == 0:
             raise BenchError(
                 f"{server.name} {op} warm-up: {warm['failed']} bad answers, "
@@ -528,7 +631,9 @@ def measure(
             path = args.output.parent / f"py-spy-{server.name}-{op}-{pid}.txt"
             profiles.append(path)
             recorders.append(pyspy.record(py_spy, pid, args.duration, path))
-    figures = run_wrk(wrk, server, op, args.duration, args, files, f"{run_tag}m{server.name[0]}")
+    figures = run_wrk(
+        wrk, server, op, args.duration, args, files, f"{run_tag}m{server.name[0]}", pool
+    )
     for recorder in recorders:
         _, stderr = recorder.communicate(timeout=args.duration + 30)
         if recorder.returncode != 0:
@@ -578,15 +683,16 @@ def _wire(figures: dict[str, Any]) -> str:
 
 def table(results: dict[str, dict[str, dict[str, Any]]], labels: dict[str, str]) -> str:
     lines = [
-        f"{'operation':<27}{'server':<24}{'req/s':>8}{'mean ms':>9}{'p99 ms':>8}"
+        f"{'operation':<27}{'server':<24}{'req/s':>8}{'mean ms':>9}{'p50 ms':>8}{'p99 ms':>8}"
         f"{'requests':>9}{'resp B':>7}{'trips':>7}{'stmts':>7}{'xacts':>7}",
-        "-" * 113,
+        "-" * 121,
     ]
     for op, by_server in results.items():
         for number, (name, figures) in enumerate(by_server.items()):
             lines.append(
                 f"{OPERATIONS[op] if number == 0 else '':<27}{labels[name]:<24}"
                 f"{figures['rps']:>8.0f}{figures['latency_mean_us'] / 1000:>9.2f}"
+                f"{figures['latency_p50_us'] / 1000:>8.2f}"
                 f"{figures['latency_p99_us'] / 1000:>8.2f}{figures['requests']:>9}"
                 f"{figures.get('response_bytes', 0):>7}{_wire(figures)}"
             )
@@ -623,6 +729,7 @@ def probe_wire(
     ops: list[str],
     args: argparse.Namespace,
     run_tag: str,
+    pools: dict[str, caja.InvoicePool],
 ) -> dict[str, dict[str, dict[str, Any]]]:
     """Round trips, statements, transactions per call of each server's code, in process."""
     from bench import inprocess
@@ -641,9 +748,18 @@ def probe_wire(
                 )
             try:
                 for op in ops:
+                    if not serves(name, op):
+                        continue
                     tag = f"{run_tag}{name[0]}"
                     found[op][name] = inprocess.wire_counts(
-                        app, op, tickets[name], tag, args.service_code, args.wire_calls, log
+                        app,
+                        op,
+                        tickets[name],
+                        tag,
+                        args.service_code,
+                        args.wire_calls,
+                        log,
+                        pools.get(name),
                     )
             finally:
                 app.close()
@@ -663,7 +779,11 @@ def main(argv: list[str] | None = None) -> int:
         default=300,
         help="payments created first; getTransactionInformation cycles them",
     )
-    parser.add_argument("--ops", default="get,create", help="get,create (which operations)")
+    parser.add_argument(
+        "--ops",
+        default="get,create",
+        help="get,create,notificar (which operations; notificar: the caja's notificarPago)",
+    )
     parser.add_argument(
         "--servers",
         default="gateway,baseline,minimal",
@@ -682,6 +802,19 @@ def main(argv: list[str] | None = None) -> int:
         default="rules",
         help="rules: service 9001 (double-payment control, retries, daily limits); "
         "plain: the demo's 1001 (no checks)",
+    )
+    parser.add_argument(
+        "--caja-invoices",
+        type=int,
+        default=1_000_000,
+        help="notificar: invoices seeded in the portfolio of every schema (bench/caja.py)",
+    )
+    parser.add_argument(
+        "--caja-pool",
+        type=int,
+        default=150_000,
+        help="notificar: payable invoices listed for the load, each paid once (the run fails "
+        "when it needs more)",
     )
     parser.add_argument(
         "--samples",
@@ -725,7 +858,7 @@ def main(argv: list[str] | None = None) -> int:
     ops = [op.strip() for op in args.ops.split(",") if op.strip()]
     names = [name.strip() for name in args.servers.split(",") if name.strip()]
     if not set(ops) <= set(OPERATIONS) or not set(names) <= {"gateway", "baseline", "minimal"}:
-        parser.error("--ops takes get,create; --servers takes gateway,baseline,minimal")
+        parser.error("--ops takes get,create,notificar; --servers takes gateway,baseline,minimal")
     if args.scale:
         if "gateway" not in names:
             names.insert(0, "gateway")  # big / small needs the small figure
@@ -741,6 +874,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         tickets: dict[str, list[str]] = {}
         seeded = None
+        pools: dict[str, caja.InvoicePool] = {}
+        caja_seeded: dict[str, dict[str, Any]] = {}
         for name in names:
             schema = f"bench_{run_tag}_{name}"
             scale = args.scale if name == "gateway_big" else 0
@@ -761,6 +896,8 @@ def main(argv: list[str] | None = None) -> int:
                     + ")",
                     flush=True,
                 )
+            if "notificar" in ops and serves(name, "notificar"):
+                caja_seeded[name], pools[name] = prepare_caja(args, schema, name)
             if name.startswith("gateway"):
                 servers[name] = gateway_server(
                     args.database_url, schema, args.workers, log_dir, args.gateway_log_level, name
@@ -774,13 +911,18 @@ def main(argv: list[str] | None = None) -> int:
             files[name] = {"get": workdir / f"get-{name}.txt", "create": workdir / "create.xml"}
             files[name]["get"].write_text("".join(get_envelope(t) + "\n" for t in tickets[name]))
         (workdir / "create.xml").write_text(create_envelope("@REF@", args.service_code))
+        (workdir / "notificar.xml").write_text(caja.template())
+        for name, pool in pools.items():
+            files[name]["notificar"] = workdir / "notificar.xml"
+            files[name]["invoices"] = workdir / f"invoices-{name}.txt"
+            pool.write(files[name]["invoices"])
 
         for server in servers.values():
             server.start()
         for name, server in servers.items():
             server.wait_ready(tickets[name][0])
             print(
-                f"{labels[name]}: {server.url} (pid {server.process.pid}, "  # type: ignore[union-attr]
+                f"{labels[name]}: http://127.0.0.1:{server.port} (pid {server.process.pid}, "  # type: ignore[union-attr]
                 f"schema {server.schema})",
                 flush=True,
             )
@@ -788,36 +930,45 @@ def main(argv: list[str] | None = None) -> int:
                 verify_get(server, tickets[name], args.samples)
             if "create" in ops:
                 verify_create(server, args.database_url, args.samples, run_tag, args.service_code)
+            if name in pools:
+                verify_notificar(server, args.database_url, pools[name], args.samples, run_tag)
         print(f"sample answers verified ({args.samples} per server and operation)", flush=True)
         shapes: dict[str, dict[str, Any]] = {}
         for op in ops:
-            found = {name: shape(s.samples[op], OPERATIONS[op]) for name, s in servers.items()}
-            sizes = {name: len(s.samples[op]) for name, s in servers.items()}
+            serving = {name: s for name, s in servers.items() if serves(name, op)}
+            found = {name: shape(s.samples[op], OPERATIONS[op]) for name, s in serving.items()}
+            sizes = {name: len(s.samples[op]) for name, s in serving.items()}
             same = len({tuple(v) for v in found.values()}) == 1
             shapes[op] = {
                 "elements": found,
                 "bytes": sizes,
                 "same_shape": same,
-                "samples": {name: s.samples[op].decode("utf-8") for name, s in servers.items()},
+                "samples": {name: s.samples[op].decode("utf-8") for name, s in serving.items()},
             }
             if not same:
                 print(f"WARNING: {OPERATIONS[op]} answers differ in shape: {found}", flush=True)
-        wire = probe_wire(servers, tickets, ops, args, run_tag) if args.wire_calls else {}
+        wire = probe_wire(servers, tickets, ops, args, run_tag, pools) if args.wire_calls else {}
         if wire:
             print(f"round trips counted ({args.wire_calls} calls traced per server)", flush=True)
 
         results: dict[str, dict[str, dict[str, Any]]] = {}
         rows_before: dict[str, int] = {}
         create_rounds: dict[str, list[dict[str, Any]]] = {}
+        paid_before = {
+            name: caja.count_payments(libpq_dsn(args.database_url, servers[name].schema))
+            for name in pools
+        }
+        notificar_rounds: dict[str, list[dict[str, Any]]] = {}
         for op in ops:
             if op == "create":
                 rows_before = {
                     name: count_transactions(args.database_url, s.schema)
                     for name, s in servers.items()
                 }
-            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in servers}
+            serving = {name: s for name, s in servers.items() if serves(name, op)}
+            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in serving}
             for number in range(args.rounds):
-                order = list(servers.items())
+                order = list(serving.items())
                 shift = number % len(order)
                 order = order[shift:] + order[:shift]
                 for name, server in order:
@@ -826,14 +977,17 @@ def main(argv: list[str] | None = None) -> int:
                         f" + {args.duration:g}s ...",
                         flush=True,
                     )
+                    pool = pools.get(name) if op == "notificar" else None
                     figures = measure(
-                        wrk, server, op, args, files[name], f"{run_tag}r{number}", py_spy
+                        wrk, server, op, args, files[name], f"{run_tag}r{number}", py_spy, pool
                     )
                     figures["response_bytes"] = len(server.samples[op])
                     rounds[name].append(figures)
-            results[op] = {name: median_round(rounds[name]) for name in servers}
+            results[op] = {name: median_round(rounds[name]) for name in serving}
             if op == "create":
                 create_rounds = rounds
+            if op == "notificar":
+                notificar_rounds = rounds
             for name, figures in results[op].items():
                 if name in wire.get(op, {}):
                     figures["wire"] = wire[op][name]
@@ -848,6 +1002,17 @@ def main(argv: list[str] | None = None) -> int:
                         f"{name}: {rows[name] - rows_before[name]} rows stored during the "
                         f"create load, fewer than its {created} SUCCESS answers"
                     )
+        caja_sizes: dict[str, dict[str, int]] = {}
+        for name, paid_rounds in notificar_rounds.items():
+            dsn = libpq_dsn(args.database_url, servers[name].schema)
+            paid = caja.count_payments(dsn) - paid_before[name]
+            answered = sum(r["requests"] for r in paid_rounds)
+            if paid < answered:
+                raise BenchError(
+                    f"{name}: {paid} payments stored during the notificarPago load, fewer than "
+                    f"its {answered} APLICADO answers"
+                )
+            caja_sizes[name] = caja.database_size(dsn)
 
         found_ratios = ratios(results)
         print()
@@ -882,6 +1047,7 @@ def main(argv: list[str] | None = None) -> int:
                 "workers": args.workers,
                 "transactions": args.transactions,
                 "scale": args.scale,
+                "caja_invoices": args.caja_invoices if pools else None,
                 "create_service": f"{args.create_service} ({args.service_code})",
                 "path": PATH,
                 "get_tickets": "round-robin over the payments created through the use case",
@@ -899,11 +1065,19 @@ def main(argv: list[str] | None = None) -> int:
             "shapes": shapes,
             "rows_stored": rows,
         }
+        if pools:
+            document["caja"] = {
+                "token": "PasswordText with a fresh Nonce and Created per request",
+                "invoices_seeded": caja_seeded,
+                "pool": {name: len(pool.invoices) for name, pool in pools.items()},
+                "pool_used": {name: pool.position for name, pool in pools.items()},
+                "tables_after": caja_sizes,
+            }
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(document, indent=2, default=str) + "\n")
         print(f"written to {args.output}")
         return 0
-    except BenchError as error:
+    except (BenchError, caja.PoolExhausted) as error:
         print(f"bench failed: {error}", file=sys.stderr)
         return 1
     finally:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from bench import harness
+from bench import caja, harness
 from bench.wire import WireCounter
 
 Wsgi = Callable[[dict[str, Any], Any], Any]
@@ -26,7 +26,7 @@ def environ(body: bytes, operation: str) -> dict[str, Any]:
     return {
         "REQUEST_METHOD": "POST",
         "SCRIPT_NAME": "",
-        "PATH_INFO": harness.PATH,
+        "PATH_INFO": harness.path_of(operation),
         "QUERY_STRING": "",
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "8000",
@@ -57,12 +57,27 @@ def call(app: Wsgi, body: bytes, operation: str) -> bytes:
     close = getattr(chunks, "close", None)
     if close:
         close()
-    if not status[0].startswith("200") or b">SUCCESS<" not in answer:
+    if not status[0].startswith("200") or harness.marker_of(operation).encode() not in answer:
         raise harness.BenchError(f"{operation}: {status[0]} {answer[:300]!r}")
     return answer
 
 
-def bodies(op: str, tickets: list[str], count: int, tag: str, service: str) -> list[bytes]:
+def bodies(
+    op: str,
+    tickets: list[str],
+    count: int,
+    tag: str,
+    service: str,
+    pool: caja.InvoicePool | None = None,
+) -> list[bytes]:
+    """`count` envelopes of `op`; notificarPago pays the next invoices of `pool`."""
+    if op == "notificar":
+        if pool is None:
+            raise harness.BenchError("notificarPago needs the pool of invoices it pays")
+        return [
+            caja.envelope(f"{tag}-{i}", invoice, value).encode()
+            for i, (invoice, value) in enumerate(pool.take(count))
+        ]
     if op == "get":
         return [harness.get_envelope(tickets[i % len(tickets)]).encode() for i in range(count)]
     return [harness.create_envelope(f"{tag}-{i}", service).encode() for i in range(count)]
@@ -127,18 +142,25 @@ def baseline_app(name: str, module_name: str, dsn: str) -> App:
 
 
 def wire_counts(
-    app: App, op: str, tickets: list[str], tag: str, service: str, calls: int, log: TextIO
+    app: App,
+    op: str,
+    tickets: list[str],
+    tag: str,
+    service: str,
+    calls: int,
+    log: TextIO,
+    pool: caja.InvoicePool | None = None,
 ) -> dict[str, Any]:
     """Round trips, statements and transactions per call of `op`, after a short warm-up (the
     catalog cache filled, psycopg's statements prepared, as in a long-running worker)."""
     operation = harness.OPERATIONS[op]
     with quiet(log):
-        for body in bodies(op, tickets, 10, f"{tag}-wirewarm", service):
+        for body in bodies(op, tickets, 10, f"{tag}-wirewarm", service, pool):
             call(app.wsgi, body, operation)
         counter = WireCounter(Path(harness.BENCH / "results" / "wire" / app.name / op))
         stop = app.trace(counter)
         try:
-            for body in bodies(op, tickets, calls, f"{tag}-wire", service):
+            for body in bodies(op, tickets, calls, f"{tag}-wire", service, pool):
                 call(app.wsgi, body, operation)
         finally:
             stop()

@@ -11,7 +11,9 @@ on one autocommit psycopg 3 connection per worker (no BEGIN, no COMMIT: one roun
 * `getTransactionInformation`: ONE `SELECT` by primary key: the `transactions` row and, in the
   same statement, its references through the primary key of `transaction_references`
   (`array_agg`), so the answer has the gateway's shape; the retry chain is not read (the
-  benchmark's payments have none, and reading it needs another index).
+  benchmark's payments have none, and reading it needs another index);
+* the caja's `notificarPago` (`bench/caja_minimal.py`): one transaction that locks the invoice,
+  inserts the payment and updates the invoice.
 
 Served by gunicorn like the other baseline:
 
@@ -39,6 +41,7 @@ from bench.baseline import (
     make_app,
     new_token,
 )
+from bench.caja_minimal import notificar_pago
 
 DSN = os.environ.get("BENCH_BASELINE_DSN", "host=127.0.0.1 user=root dbname=test")
 
@@ -119,9 +122,14 @@ def create_transaction_payment(request: etree._Element) -> bytes:
     return create_answer(ticket_id, token)
 
 
+def caja_notificar_pago(request: etree._Element) -> bytes:
+    return notificar_pago(request, _db())
+
+
 OPERATIONS = {
     "getTransactionInformation": get_transaction_information,
     "createTransactionPayment": create_transaction_payment,
+    "notificarPago": caja_notificar_pago,
 }
 
 app = make_app(OPERATIONS)

@@ -23,7 +23,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bench import harness, inprocess
+from bench import caja, harness, inprocess
 from bench.inprocess import App, bodies, call, quiet
 
 AREAS = (
@@ -38,7 +38,9 @@ AREAS = (
     ("gateway.usecases", "gateway/usecases/"),
     ("gateway.domain", "gateway/domain/"),
     ("gateway.web", "gateway/web/"),
+    ("gateway.caja", "gateway/caja/"),
     ("gateway (other)", "gateway/"),
+    ("cryptography", "cryptography/"),
     ("bench", "bench/"),
     ("python stdlib", "/lib/python3"),
 )
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench.profile", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--requests", type=int, default=2000, help="per operation and app")
-    parser.add_argument("--ops", default="get,create")
+    parser.add_argument("--ops", default="get,create", help="get,create,notificar")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--transactions", type=int, default=300)
     parser.add_argument(
@@ -81,10 +83,15 @@ def main(argv: list[str] | None = None) -> int:
             "BENCH_DATABASE_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
         ),
     )
+    parser.add_argument(
+        "--caja-invoices", type=int, default=1_000_000, help="notificar: invoices per schema"
+    )
     parser.add_argument("--gateway-log-level", default="INFO")
     parser.add_argument("--output", type=Path, default=harness.BENCH / "results" / "profile")
     args = parser.parse_args(argv)
     ops = [op.strip() for op in args.ops.split(",") if op.strip()]
+    # every call pays one invoice: warm-up, timed, profiled, wire (harness.prepare_caja)
+    args.caja_pool = 3 * args.requests + 500
     service = harness.CREATE_SERVICES[args.create_service]
     tag = f"p{int(time.time())}{os.getpid() % 1000}"
     schemas = {name: f"bench_{tag}_{name}" for name in NAMES}
@@ -93,34 +100,42 @@ def main(argv: list[str] | None = None) -> int:
     apps: dict[str, App] = {}
     try:
         tickets: list[str] = []
-        for schema in schemas.values():
+        pools: dict[str, caja.InvoicePool] = {}
+        for name, schema in schemas.items():
             tickets, _ = harness.create_schema(args.database_url, schema, args.transactions)
+            if "notificar" in ops and harness.serves(name, "notificar"):
+                _, pools[name] = harness.prepare_caja(args, schema, name)
         url = harness.sqlalchemy_url(args.database_url, schemas["gateway"])
         apps["gateway"] = inprocess.gateway_app("gateway", url, args.gateway_log_level, log)
         for name in ("baseline", "minimal"):
             dsn = harness.libpq_dsn(args.database_url, schemas[name])
             apps[name] = inprocess.baseline_app(name, f"bench.{name}", dsn)
 
+        def envelopes(op: str, name: str, count: int, label: str) -> list[bytes]:
+            return bodies(op, tickets, count, f"{tag}-{label}", service, pools.get(name))
+
         for op in ops:
             operation = harness.OPERATIONS[op]
+            serving = {name: app for name, app in apps.items() if harness.serves(name, op)}
+
             with quiet(log):
-                for app in apps.values():
-                    timed(app.wsgi, op, bodies(op, tickets, 200, f"{tag}-warm", service))
+                for name, app in serving.items():
+                    timed(app.wsgi, op, envelopes(op, name, 200, f"warm{name[0]}"))
                 figures = {
-                    name: timed(
-                        app.wsgi, op, bodies(op, tickets, args.requests, f"{tag}-{name}", service)
-                    )
-                    for name, app in apps.items()
+                    name: timed(app.wsgi, op, envelopes(op, name, args.requests, name))
+                    for name, app in serving.items()
                 }
                 # CPU time, not wall time: waiting for PostgreSQL is not what we look for here.
                 profiler = cProfile.Profile(time.process_time)
-                profiled = bodies(op, tickets, args.requests, f"{tag}-c", service)
+                profiled = envelopes(op, "gateway", args.requests, "c")
                 profiler.enable()
                 timed(apps["gateway"].wsgi, op, profiled)
                 profiler.disable()
             wire = {
-                name: inprocess.wire_counts(app, op, tickets, f"{tag}-{name}", service, 50, log)
-                for name, app in apps.items()
+                name: inprocess.wire_counts(
+                    app, op, tickets, f"{tag}-{name}", service, 50, log, pools.get(name)
+                )
+                for name, app in serving.items()
             }
             print(f"\n=== {operation}: {args.requests} calls in process ===")
             print(
@@ -133,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{name:<9}{wall:9.0f}{cpu:9.0f}{counts['round_trips']:7.1f}"
                     f"{counts['statements']:7.1f}{counts['transactions']:7.1f}"
                 )
-            for name in ("baseline", "minimal"):
+            for name in (name for name in ("baseline", "minimal") if name in figures):
                 wall = figures[name][0] / figures["gateway"][0]
                 cpu = figures[name][1] / figures["gateway"][1]
                 print(
@@ -145,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {n:4.1f}  {text}")
             report(profiler, args.top, args.output / f"{op}.pstats")
         return 0
-    except harness.BenchError as error:
+    except (harness.BenchError, caja.PoolExhausted) as error:
         print(f"profile failed: {error}", file=sys.stderr)
         return 1
     finally:

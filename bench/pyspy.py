@@ -38,7 +38,9 @@ PACKAGES = (
     ("gateway.usecases", "gateway/usecases/"),
     ("gateway.domain", "gateway/domain/"),
     ("gateway.web", "gateway/web/"),
+    ("gateway.caja", "gateway/caja/"),
     ("gateway (other)", "gateway/"),
+    ("cryptography", "cryptography/"),
     ("bench.baseline", "bench/"),
 )
 
@@ -59,6 +61,19 @@ PHASES = (
     ("  UnitOfWork commit", "commit", "gateway/store/uow.py"),
     ("  UnitOfWork exit (rollback/close)", "__exit__", "gateway/store/uow.py"),
     ("  Transaction.open (domain)", "open", "gateway/domain/transactions.py"),
+    ("caja: WS-Security (gateway/caja/auth.py)", "authenticate", "gateway/caja/auth.py"),
+    ("  bank user read (its own transaction)", "bank_user", "gateway/store/caja.py"),
+    ("  sealed password opened (Fernet)", "open", "gateway/sealing.py"),
+    ("  nonce remembered (its own transaction)", "record_nonce", "gateway/store/caja.py"),
+    ("caja: notificarPago (gateway/caja/pagos.py)", "notificar_pago", "gateway/caja/pagos.py"),
+    ("  agreement read", "agreement", "gateway/store/caja.py"),
+    ("  bank-transaction lock (advisory)", "lock_transaction_key", "gateway/store/caja.py"),
+    ("  idempotency claim (caja_operations)", "claim", "gateway/caja/idempotency.py"),
+    ("  reversal look-up", "reversal_of", "gateway/store/caja.py"),
+    ("  invoice read FOR UPDATE", "invoice", "gateway/store/caja.py"),
+    ("  payment insert", "insert_payment", "gateway/store/caja.py"),
+    ("  invoice update + history", "save_invoice", "gateway/store/caja.py"),
+    ("  answer stored on the operation", "set_response", "gateway/store/caja.py"),
     ("structlog (any)", None, "structlog/"),
     ("psycopg (any, incl. its wait loop)", None, "psycopg"),
     ("sqlalchemy (any)", None, "sqlalchemy/"),
@@ -122,7 +137,7 @@ def package(filename: str) -> str:
 
 
 def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/work/main/"):
+    for marker in ("site-packages/", f"{Path(__file__).resolve().parent.parent}/"):
         if marker in filename:
             return filename.split(marker)[-1]
     return filename
