@@ -60,29 +60,30 @@ class BankAuthenticator:
         if token is None or not token.username:
             raise denied(TokenProblem.MISSING)
         now = self._clock.now()
+        # One database transaction: the user read and, once the token checks out, its nonce
+        # recorded (a refusal rolls back and remembers nothing).
         with self._uow() as uow:
             user = uow.caja.bank_user(token.username)
-        if user is None:
-            raise denied(TokenProblem.UNKNOWN_USER, username=token.username)
-        try:
-            password = self._sealer().open(user.password_sealed)
-        except (SealingUnavailable, SealBroken) as error:
-            log.error("caja.auth_unavailable", username=user.username, error=str(error))
-            raise CajaRefusal(CajaCode.ERROR_TECNICO, "credenciales no disponibles") from None
-        try:
-            verified = verify(token, password, now=now, window=self._window)
-        except TokenRefused as refused:
-            raise denied(refused.problem, username=user.username) from None
-        if not (user.enabled and user.bank_enabled):
-            raise denied(TokenProblem.DISABLED, username=user.username)
-        if verified.nonce is not None:
-            with self._uow() as uow:
+            if user is None:
+                raise denied(TokenProblem.UNKNOWN_USER, username=token.username)
+            try:
+                password = self._sealer().open(user.password_sealed)
+            except (SealingUnavailable, SealBroken) as error:
+                log.error("caja.auth_unavailable", username=user.username, error=str(error))
+                raise CajaRefusal(CajaCode.ERROR_TECNICO, "credenciales no disponibles") from None
+            try:
+                verified = verify(token, password, now=now, window=self._window)
+            except TokenRefused as refused:
+                raise denied(refused.problem, username=user.username) from None
+            if not (user.enabled and user.bank_enabled):
+                raise denied(TokenProblem.DISABLED, username=user.username)
+            if verified.nonce is not None:
                 fresh = uow.caja.record_nonce(
                     user.username, verified.nonce, verified.created or now
                 )
                 uow.commit()
-            if not fresh:
-                raise denied(TokenProblem.REPLAYED, username=user.username)
+                if not fresh:
+                    raise denied(TokenProblem.REPLAYED, username=user.username)
         bank = (codigo_banco or "").strip()
         if not bank:  # told only to a bank that proved who it is: a malformed message
             raise invalid("cabecera/codigoBanco", "es obligatorio")
