@@ -16,7 +16,6 @@ serializes the same reads there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +23,6 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from gateway.domain.caja_payments import Cheque, PaymentState
@@ -43,6 +41,7 @@ from gateway.store.caja_tables import (
     PaymentRow,
     ReversalRow,
 )
+from gateway.store.inserts import insert_if_absent
 from gateway.store.models import EntityRow, TransactionRow
 from gateway.store.transactions import CAJA_CHANNEL, ConcurrentUpdate, _lock_id
 
@@ -149,22 +148,6 @@ class NewPayment:
     operador: str | None
     fecha_hora_transaccion: datetime
     cheques: tuple[Cheque, ...]
-
-
-def insert_if_absent(
-    db: Connection, table: Any, values: dict[str, Any], keys: Sequence[str]
-) -> Any:
-    """INSERT … ON CONFLICT (keys) DO NOTHING RETURNING the first primary-key column: the new
-    key, or None when a row with those keys exists (or is being inserted and then commits)."""
-    dialect = db.dialect.name
-    if dialect == "postgresql":
-        statement = postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
-    elif dialect == "sqlite":
-        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
-    else:  # pragma: no cover - the gateway runs on SQLite or PostgreSQL
-        statement = insert(table)
-    key = table.primary_key.columns.values()[0]
-    return db.execute(statement.values(**values).returning(key)).scalar_one_or_none()
 
 
 class CajaRepository:

@@ -8,12 +8,9 @@ the same token exactly one gets its address back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from gateway.helpdesk.commands import Role, Viewer
@@ -24,6 +21,7 @@ from gateway.store.helpdesk_tables import (
     SessionRow,
     TokenRow,
 )
+from gateway.store.inserts import insert_if_absent
 
 
 class PeopleRepository:
@@ -71,18 +69,17 @@ class PeopleRepository:
 
     def add_person_if_absent(self, *, email: str, role: str, full_name: str, now: datetime) -> bool:
         """Insert a person without a password unless the address has one; True if inserted."""
-        return _insert_if_absent(
-            self.session,
-            PersonRow,
-            {
-                "email": email,
-                "role": role,
-                "full_name": full_name,
-                "active": True,
-                "created_at": now,
-            },
-            ["email"],
+        values = {
+            "email": email,
+            "role": role,
+            "full_name": full_name,
+            "active": True,
+            "created_at": now,
+        }
+        person_id = insert_if_absent(
+            self.session.connection(), PersonRow.__table__, values, ["email"]
         )
+        return person_id is not None
 
     def company_id(self, tax_id_type: str, tax_id: str) -> int | None:
         return self.session.execute(
@@ -94,9 +91,9 @@ class PeopleRepository:
     def ensure_company(self, tax_id_type: str, tax_id: str, name: str, now: datetime) -> int:
         """The company of this tax id, created with `name` if there is none (an existing one
         keeps its name)."""
-        _insert_if_absent(
-            self.session,
-            CompanyRow,
+        insert_if_absent(
+            self.session.connection(),
+            CompanyRow.__table__,
             {"tax_id_type": tax_id_type, "tax_id": tax_id, "name": name, "created_at": now},
             ["tax_id_type", "tax_id"],
         )
@@ -185,23 +182,6 @@ class PeopleRepository:
             .values(revoked_at=now)
         )
         return int(result.rowcount or 0)
-
-
-def _insert_if_absent(
-    session: Session, model: type[Any], values: dict[str, Any], keys: Sequence[str]
-) -> bool:
-    """INSERT ... ON CONFLICT (keys) DO NOTHING; True when a row was inserted. Told by the
-    RETURNING row, not by `rowcount` (-1 on PostgreSQL: SQLAlchemy adds a RETURNING itself)."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        statement = postgresql.insert(model).on_conflict_do_nothing(index_elements=list(keys))
-    elif dialect == "sqlite":
-        statement = sqlite.insert(model).on_conflict_do_nothing(index_elements=list(keys))
-    else:  # pragma: no cover - the gateway runs on SQLite or PostgreSQL
-        statement = insert(model)
-    key = model.__table__.primary_key.columns.values()[0]
-    inserted = session.execute(statement.values(**values).returning(key)).first()
-    return inserted is not None
 
 
 def viewer_of(row: PersonRow) -> Viewer:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Connection, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from gateway.store import leases
+from gateway.store.inserts import insert_if_absent
 from gateway.store.mail_tables import MailRow
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -72,17 +72,7 @@ class MailOutbox:
             "created_at": now,
             "outcome": "",
         }
-        dialect = self._db.dialect.name
-        if dialect == "postgresql":
-            statement = postgresql.insert(_m).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        elif dialect == "sqlite":
-            statement = sqlite.insert(_m).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        else:  # pragma: no cover - the gateway runs on SQLite or PostgreSQL
-            statement = insert(_m)
-        # RETURNING says whether ON CONFLICT skipped the row (rowcount does not: with the
-        # implicit RETURNING of the id, psycopg reports -1 either way).
-        queued = self._db.execute(statement.values(**values).returning(_m.c.id))
-        return queued.scalar_one_or_none() is not None
+        return insert_if_absent(self._db, _m, values, ["dedupe_key"]) is not None
 
     @cached_property
     def _db(self) -> Connection:
