@@ -43,7 +43,7 @@ from gateway.store.caja_tables import (
 )
 from gateway.store.inserts import insert_if_absent
 from gateway.store.models import EntityRow, TransactionRow
-from gateway.store.transactions import CAJA_CHANNEL, ConcurrentUpdate, _lock_id
+from gateway.store.transactions import CAJA_CHANNEL, ConcurrentUpdate, advisory_lock_id
 
 _banks = BankRow.__table__
 _users = BankUserRow.__table__
@@ -313,7 +313,9 @@ class CajaRepository:
         this bank transaction takes first. SQLite: its one writer serializes them already."""
         if self._postgres:
             self._db.execute(
-                select(func.pg_advisory_xact_lock(_lock_id("caja", bank_code, id_transaccion)))
+                select(
+                    func.pg_advisory_xact_lock(advisory_lock_id("caja", bank_code, id_transaccion))
+                )
             )
 
     def insert_operation(

@@ -429,9 +429,9 @@ class TransactionRepository:
         if self._postgres:
             scopes = []
             if payer_key is not None:
-                scopes.append(_lock_id(entity_code, srv_code, "payer", payer_key))
+                scopes.append(advisory_lock_id(entity_code, srv_code, "payer", payer_key))
             if double_payment_key is not None:
-                scopes.append(_lock_id(entity_code, srv_code, "key", double_payment_key))
+                scopes.append(advisory_lock_id(entity_code, srv_code, "key", double_payment_key))
             scopes.sort()
             # [BEGIN,] lock, read: one round trip; the read starts (and takes its snapshot)
             # only once the lock is granted, so it sees what the previous holder committed.
@@ -678,7 +678,7 @@ def _mutable_values(transaction: Transaction) -> dict[str, Any]:
     return values
 
 
-def _lock_id(*scope: str) -> int:
+def advisory_lock_id(*scope: str) -> int:
     """A signed 64-bit advisory lock key for a scope; the same on every node and every run."""
     digest = hashlib.blake2b("\x1f".join(scope).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)

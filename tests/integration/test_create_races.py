@@ -21,7 +21,7 @@ from gateway.domain.errors import InvalidReference
 from gateway.domain.transactions import Transaction, TranState
 from gateway.seed import DEMO_SERVICES
 from gateway.store.models import TransactionRow
-from gateway.store.transactions import _lock_id
+from gateway.store.transactions import advisory_lock_id
 from gateway.usecases.commands import CreatePayment
 
 POSTGRES = pytest.mark.parametrize(
@@ -271,7 +271,7 @@ def test_a_create_the_database_gives_up_in_a_deadlock_is_run_again_and_succeeds(
                 threading.Event().wait(0.05)
             else:
                 pytest.fail("the create never waited for the merchant's row")
-            payer_lock = _lock_id("10001", "2001", "payer", "1032456789")
+            payer_lock = advisory_lock_id("10001", "2001", "payer", "1032456789")
             holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": payer_lock})
             holder.commit()
             thread.join(timeout=60)
