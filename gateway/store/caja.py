@@ -249,13 +249,13 @@ class CajaRepository:
         if for_update:
             statement = statement.with_for_update()
         row = self._db.execute(statement).one_or_none()
-        return None if row is None else _stored_invoice(row)
+        return None if row is None else stored_invoice(row)
 
     def invoice_by_id(self, invoice_id: int, *, for_update: bool = False) -> StoredInvoice:
         statement = select(_invoices).where(_invoices.c.id == invoice_id)
         if for_update:
             statement = statement.with_for_update()
-        return _stored_invoice(self._db.execute(statement).one())
+        return stored_invoice(self._db.execute(statement).one())
 
     def unpaid_invoices(
         self, entity_code: str, srv_code: str, id_type: str, id_number: str
@@ -274,7 +274,7 @@ class CajaRepository:
             .order_by(_invoices.c.due_date_1, _invoices.c.id)
             .limit(CUSTOMER_INVOICES_READ)
         ).all()
-        return [_stored_invoice(row) for row in rows]
+        return [stored_invoice(row) for row in rows]
 
     def save_invoice(
         self, stored: StoredInvoice, changed: Invoice, *, at: datetime, source: str, detail: str
@@ -565,7 +565,7 @@ def _stored_payment(row: Row[Any]) -> StoredPayment:
     return _record(StoredPayment, row, state=PaymentState(row.state))  # type: ignore[no-any-return]
 
 
-def _stored_invoice(row: Row[Any]) -> StoredInvoice:
+def stored_invoice(row: Row[Any]) -> StoredInvoice:
     installments = tuple(
         Installment(due, value)
         for due, value in (

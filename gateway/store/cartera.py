@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from gateway.domain.cartera import Invoice, InvoiceState
 from gateway.store import bulk
-from gateway.store.caja import StoredInvoice, _stored_invoice
+from gateway.store.caja import StoredInvoice, stored_invoice
 from gateway.store.caja_tables import InvoiceHistoryRow, InvoiceRow
 from gateway.store.transactions import ConcurrentUpdate
 
@@ -105,7 +105,7 @@ class CarteraRepository:
                 # SQLite: BEGIN IMMEDIATE already holds the database for the load.
                 query = select(INVOICES).where(*service, INVOICES.c.reference1.in_(chunk))
             for row in self.session.execute(query):
-                found[row.reference1] = _stored_invoice(row)
+                found[row.reference1] = stored_invoice(row)
         return found
 
     def insert(self, invoices: Sequence[Invoice], now: datetime) -> dict[tuple[str, str, str], int]:

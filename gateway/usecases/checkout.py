@@ -60,6 +60,9 @@ class PaymentPage:
     bank_link: str = ""
     #: The last Bogota day a cash coupon can be paid (CAPTURED), else None.
     coupon_due_date: date | None = None
+    #: The coupon is also a PDF with a barcode tellers read (`coupon`): its service has an
+    #: agreement with a GLN.
+    coupon_pdf: bool = False
 
 
 class Checkout:
@@ -131,12 +134,12 @@ class Checkout:
         with self._uow() as uow:
             transaction = self._find(uow, token, lock=False)
             page = self._page(uow, transaction, self._clock.now())
-            if page.state is not TranState.CAPTURED or page.coupon_due_date is None:
+            if not page.coupon_pdf or page.coupon_due_date is None:
                 return None
             agreement = uow.caja.coupon_agreement(transaction.entity_code, transaction.srv_code)
             entity = uow.catalog.entity(transaction.entity_code)
             service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
-        if agreement is None or agreement.gln is None or not page.invoice:
+        if agreement is None or agreement.gln is None:
             return None
         assert entity is not None and service is not None
         titles = [rule.title for rule in service.references]
@@ -170,6 +173,11 @@ class Checkout:
         service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
         assert entity is not None and service is not None and transaction.ticket_id is not None
         methods = self._methods.offered(service)
+        coupon_due_date = (
+            bogota_date(transaction.expires_at - timedelta(microseconds=1))
+            if transaction.state is TranState.CAPTURED
+            else None
+        )
         return PaymentPage(
             token=transaction.session_token,
             ticket_id=transaction.ticket_id,
@@ -194,11 +202,11 @@ class Checkout:
                 if fi.payment_system is PaymentSystem.PSE and PaymentSystem.PSE in methods
             ),
             bank_link=_web_link(bank_link(transaction)),
-            coupon_due_date=(
-                bogota_date(transaction.expires_at - timedelta(microseconds=1))
-                if transaction.state is TranState.CAPTURED
-                else None
-            ),
+            coupon_due_date=coupon_due_date,
+            coupon_pdf=coupon_due_date is not None
+            and bool(transaction.invoice)
+            and uow.caja.coupon_agreement(transaction.entity_code, transaction.srv_code)
+            is not None,
         )
 
 

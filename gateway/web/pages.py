@@ -62,10 +62,8 @@ def _show(container: Container, page: PaymentPage, prefix: str, error: str = "")
             methods={system.value for system in page.methods},
         )  # fmt: skip
     if page.state is TranState.CAPTURED:
-        pdf = container.checkout.coupon(page.token) is not None
-        return render(
-            "coupon.html", page=page, pdf_link=f"cupon.pdf?WsPm={page.token}" if pdf else ""
-        )
+        pdf_link = f"cupon.pdf?WsPm={page.token}" if page.coupon_pdf else ""
+        return render("coupon.html", page=page, pdf_link=pdf_link)
     link = page.bank_link if page.state is TranState.BANK else ""
     return render("result.html", page=page, state_text=STATE_TEXT[page.state], bank_link=link)
 
