@@ -34,6 +34,7 @@ from gateway.caja.commands import (
 )
 from gateway.caja.consultas import agreement_for
 from gateway.caja.pagos import TellerPayments
+from gateway.clock import Clock
 from gateway.domain import asobancaria
 from gateway.domain.caja_payments import PaymentState
 from gateway.domain.reconciliation import (
@@ -112,10 +113,12 @@ class Reconciliation:
     def __init__(
         self,
         uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
         payments: TellerPayments,
         reader: AsobancariaReader | None = read_asobancaria,
     ) -> None:
         self._uow = uow_factory
+        self._clock = clock
         self._payments = payments
         self._reader = reader
 
@@ -146,7 +149,7 @@ class Reconciliation:
         or accounts (one file each: name the agreement)."""
         with self._uow() as uow:
             payments = uow.caja.file_payments(bank_code, day, convenio)
-        generated = self._payments.now()
+        generated = self._clock.now()
         return asobancaria.write(archivo_asobancaria(payments, generado=generated))
 
     def conciliar_archivo(self, data: bytes, bank_code: str, day: date) -> Conciliacion:

@@ -120,9 +120,6 @@ class TellerPayments:
         self._lifetimes = lifetimes
         self._canje = timedelta(days=canje_days)
 
-    def now(self) -> datetime:
-        return self._clock.now()
-
     def notificar_pago(self, caller: Caller, command: NotificarPago) -> Pago:
         cabecera = validation.cabecera(command.cabecera)
         request, reference1, authorization = _request(command)

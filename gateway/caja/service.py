@@ -60,7 +60,7 @@ class Caja:
         self.consultas = Consultas(uow_factory, clock, barcodes)
         self.payments = TellerPayments(uow_factory, clock, lifetimes, settings.caja_canje_days)
         self.reversals = Reversals(uow_factory, clock)
-        self.reconciliation = Reconciliation(uow_factory, self.payments, asobancaria_reader)
+        self.reconciliation = Reconciliation(uow_factory, clock, self.payments, asobancaria_reader)
 
     def now(self) -> datetime:
         return self._clock.now()
