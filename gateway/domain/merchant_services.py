@@ -95,6 +95,32 @@ class MerchantService:
     informative_only: bool = False
     #: "Mail confirmación por servicio" (default NULL), ';'-separated.
     confirmation_emails: str | None = None
+    #: "Comentario antes del pago": shown at the top of the payment form (default NULL).
+    comment_before: str | None = None
+    #: "Comentario despues del pago": shown on the receipt of an approved payment (default NULL).
+    comment_after: str | None = None
+    #: "Visible valores TX en confirmpayment y mail" (default true): false hides the amounts on
+    #: the receipt page and in the confirmation mail.
+    show_values: bool = True
+    #: "Envia parámetros del pago en el link URLRedirect" (default false): the way back to
+    #: URLRedirect POSTs the payment's fields (as the URLResponse callback carries them).
+    redirect_with_params: bool = False
+    #: "Mensaje para el link URLRedirect" (default NULL: "Volver al comercio").
+    redirect_link_text: str | None = None
+    #: "URL para iniciar otro pago nuevo" (default NULL): offered on an approved receipt.
+    new_payment_url: str | None = None
+    #: "Mensaje para cupón de pago" (default NULL): shown with the cash coupon.
+    coupon_message: str | None = None
+    #: "Ocultar conversión moneda extrangera" (default false).
+    hide_conversion: bool = False
+    #: "Label valor TRM" and "Label valor convertido con TRM" (default NULL: the gateway's own
+    #: wording): the titles of the rate and of the converted value on the payment form.
+    rate_label: str | None = None
+    converted_label: str | None = None
+    #: "Label valor sin impuestos", "Label valor impuestos", "Label valor total" (default NULL).
+    net_label: str | None = None
+    tax_label: str | None = None
+    total_label: str | None = None
     references: tuple[ReferenceRule, ...] = field(default_factory=tuple)
 
     # --- rules -----------------------------------------------------------------------------
@@ -233,7 +259,22 @@ SERVICE_TEXT_LIMITS = {
     "url_response": limits.URL_RESPONSE.length,
     "url_redirect": limits.URL_REDIRECT.length,
     "confirmation_emails": 500,
+    "comment_before": 500,
+    "comment_after": 500,
+    "redirect_link_text": 500,
+    "new_payment_url": 500,
+    "coupon_message": 500,
+    "rate_label": 100,
+    "converted_label": 100,
+    "net_label": 100,
+    "tax_label": 100,
+    "total_label": 100,
 }
+#: The service's texts shown to payers (limits above; printable, line breaks allowed).
+SERVICE_MESSAGES = (
+    "comment_before", "comment_after", "redirect_link_text", "coupon_message", "rate_label",
+    "converted_label", "net_label", "tax_label", "total_label",
+)  # fmt: skip
 REFERENCE_TEXT_LIMITS = {"title": 100, "constant_value": MAX_REFERENCE_LENGTH, "length": 100}
 INSTITUTION_TEXT_LIMITS = {"code": limits.FI_CODE.length, "name": 100}
 
@@ -332,8 +373,10 @@ def service_problems(service: MerchantService) -> list[Problem]:
     _amount(problems, "daily_limit_pse", service.daily_limit_pse, 2, _MONEY_LIMIT)
     _amount(problems, "daily_limit_credit_card", service.daily_limit_credit_card, 2, _MONEY_LIMIT)
     _amount(problems, "vat_percentage", service.vat_percentage, 2, Decimal(100), inclusive=True)
-    for name in ("url_response", "url_redirect"):
+    for name in ("url_response", "url_redirect", "new_payment_url"):
         _url(problems, name, getattr(service, name), SERVICE_TEXT_LIMITS[name])
+    for name in SERVICE_MESSAGES:
+        _message(problems, name, getattr(service, name), SERVICE_TEXT_LIMITS[name])
     _mails(problems, "confirmation_emails", service.confirmation_emails)
 
     for position, rule in enumerate(service.references):
@@ -399,6 +442,17 @@ def _text(
     elif len(value) > limit:
         problems.append(Problem((name,), f"is longer than {limit} characters"))
     elif not value.isprintable():
+        problems.append(Problem((name,), "holds control characters"))
+
+
+def _message(problems: list[Problem], name: str, value: str | None, limit: int) -> None:
+    if value is None:
+        return
+    if not value.strip():
+        problems.append(Problem((name,), "must not be blank (use null for none)"))
+    elif len(value) > limit:
+        problems.append(Problem((name,), f"is longer than {limit} characters"))
+    elif not value.replace("\n", "").replace("\r", "").isprintable():
         problems.append(Problem((name,), "holds control characters"))
 
 

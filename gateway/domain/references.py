@@ -113,6 +113,11 @@ class ReferenceRule:
         return raw.upper() if self.uppercase else raw
 
 
+def valid_email(value: str) -> bool:
+    """Whether `value` reads as one e-mail address (the "Correo Electrónico" type's check)."""
+    return _EMAIL.match(value) is not None
+
+
 def _type_accepts(kind: ReferenceType, value: str) -> bool:
     if kind is ReferenceType.INTEGER:
         return value.isascii() and value.isdigit()
@@ -123,7 +128,7 @@ def _type_accepts(kind: ReferenceType, value: str) -> bool:
             return False
         return amount.is_finite() and amount >= 0
     if kind is ReferenceType.EMAIL:
-        return _EMAIL.match(value) is not None
+        return valid_email(value)
     if kind is ReferenceType.CUSTOMER_ID:
         return _CUSTOMER_ID.match(value) is not None
     if kind is ReferenceType.CUSTOMER_ID_TYPE:

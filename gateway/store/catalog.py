@@ -35,7 +35,9 @@ SERVICE_FIELDS = (
     "accepts_credit_card", "accepts_cash", "accepts_double_payment", "max_retries",
     "daily_attempt_limit", "daily_value_limit", "daily_limit_pse", "daily_limit_credit_card",
     "expiry_days", "url_response", "url_redirect", "vat_percentage", "informative_only",
-    "confirmation_emails",
+    "confirmation_emails", "comment_before", "comment_after", "show_values",
+    "redirect_with_params", "redirect_link_text", "new_payment_url", "coupon_message",
+    "hide_conversion", "rate_label", "converted_label", "net_label", "tax_label", "total_label",
 )  # fmt: skip
 
 _KEYS = ("entity_code", "code")  # what identifies a service row; never updated

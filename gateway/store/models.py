@@ -105,6 +105,19 @@ class ServiceRow(Base):
     vat_percentage: Mapped[Decimal] = mapped_column(Money(5, 2), default=Decimal(0))
     informative_only: Mapped[bool] = mapped_column(Boolean, default=False)
     confirmation_emails: Mapped[str | None] = mapped_column(String(500))
+    comment_before: Mapped[str | None] = mapped_column(String(500))
+    comment_after: Mapped[str | None] = mapped_column(String(500))
+    show_values: Mapped[bool] = mapped_column(Boolean, default=True)
+    redirect_with_params: Mapped[bool] = mapped_column(Boolean, default=False)
+    redirect_link_text: Mapped[str | None] = mapped_column(String(500))
+    new_payment_url: Mapped[str | None] = mapped_column(String(500))
+    coupon_message: Mapped[str | None] = mapped_column(String(500))
+    hide_conversion: Mapped[bool] = mapped_column(Boolean, default=False)
+    rate_label: Mapped[str | None] = mapped_column(String(100))
+    converted_label: Mapped[str | None] = mapped_column(String(100))
+    net_label: Mapped[str | None] = mapped_column(String(100))
+    tax_label: Mapped[str | None] = mapped_column(String(100))
+    total_label: Mapped[str | None] = mapped_column(String(100))
 
     references: Mapped[list[ServiceReferenceRow]] = relationship(
         order_by="ServiceReferenceRow.position", cascade="all, delete-orphan", lazy="selectin"

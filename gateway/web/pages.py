@@ -14,19 +14,11 @@ from gateway.bootstrap import Container
 from gateway.caja.coupon_pdf import render_coupon
 from gateway.domain.errors import BusinessRefusal, IllegalTransition
 from gateway.domain.payment_systems import PaymentSystem
+from gateway.domain.receipts import STATE_TEXT
 from gateway.domain.transactions import TranState
 from gateway.usecases.checkout import PaymentPage, SessionExpired, SessionNotFound
 from gateway.usecases.methods import payment_url
 from gateway.web.templating import SECURITY_HEADERS, render
-
-STATE_TEXT = {
-    TranState.OK: "Pago aprobado",
-    TranState.NOT_AUTHORIZED: "Pago rechazado por la entidad financiera",
-    TranState.FAILED: "El pago no se pudo procesar (falla técnica en la entidad)",
-    TranState.PENDING: "Pago pendiente de confirmación por la entidad financiera",
-    TranState.BANK: "Su pago está en proceso en su banco",
-    TranState.EXPIRED: "La sesión de pago expiró",
-}
 
 
 def _not_found() -> Response:

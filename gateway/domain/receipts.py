@@ -1,0 +1,160 @@
+"""The payment's receipt (comprobante de pago): what the payer's result page and the
+confirmation mail both show, decided once.
+
+- the state in the payer's words (`STATE_TEXT`), TicketId, trazability code, bank, the date in
+  Bogota time (the bank's process date, else the last state change);
+- the amounts, unless the service hides them ("Visible valores TX en confirmpayment y mail");
+  with the converted value when the service is paid in another currency;
+- the references the payer may see (hidden ones are left out), titled as the service does;
+- the PIN assigned to an approved payment, and the "Comentario despues del pago" (approved only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from gateway.clock import BOGOTA
+from gateway.domain.merchant_services import Entity, MerchantService
+from gateway.domain.payment_systems import PaymentSystem
+from gateway.domain.references import ReferenceType, valid_email
+from gateway.domain.transactions import FINAL_STATES, Transaction, TranState
+
+STATE_TEXT = {
+    TranState.CREATED: "Pago sin iniciar",
+    TranState.CAPTURED: "Cupón generado, pendiente de pago en el banco",
+    TranState.OK: "Pago aprobado",
+    TranState.NOT_AUTHORIZED: "Pago rechazado por la entidad financiera",
+    TranState.FAILED: "El pago no se pudo procesar (falla técnica en la entidad)",
+    TranState.PENDING: "Pago pendiente de confirmación por la entidad financiera",
+    TranState.BANK: "Su pago está en proceso en su banco",
+    TranState.EXPIRED: "La sesión de pago expiró",
+}
+
+PAYMENT_SYSTEM_TEXT = {
+    PaymentSystem.PSE: "PSE - débito bancario",
+    PaymentSystem.CREDIT_CARD: "Tarjeta de crédito",
+    PaymentSystem.CASH: "Cupón de pago en banco",
+}
+
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ReceiptAmounts:
+    value: Decimal
+    vat_value: Decimal
+    currency: str
+    #: The value in the pay currency and the rate, when the service converts (else None).
+    pay_value: Decimal | None = None
+    pay_currency: str | None = None
+    rate: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    ticket_id: int
+    state: TranState
+    state_text: str
+    entity_name: str
+    entity_nit: str
+    service_description: str
+    payment_system: str
+    bank_name: str
+    trazability_code: str
+    invoice: str
+    #: Bogota wall time of the bank's process date, else of the last state change.
+    at: datetime
+    #: None when the service hides the amounts.
+    amounts: ReceiptAmounts | None
+    #: (title, value) of the references the payer may see, in the service's order.
+    references: tuple[tuple[str, str], ...]
+    pin: str | None
+    #: The service's "Comentario despues del pago" (approved payments only), else None.
+    comment: str | None
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL_STATES
+
+
+def converted(value: Decimal, rate: Decimal) -> Decimal:
+    """`value` in the pay currency at `rate`, to the cent (half up, as invoices round)."""
+    return (value * rate).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def receipt_of(
+    transaction: Transaction,
+    service: MerchantService,
+    entity: Entity,
+    *,
+    pin: str | None = None,
+) -> Receipt:
+    assert transaction.ticket_id is not None
+    at = transaction.bank_process_date or (
+        transaction.history[-1].at if transaction.history else transaction.created_at
+    )
+    amounts = None
+    if service.show_values:
+        converts = transaction.pay_currency not in ("", transaction.currency)
+        amounts = ReceiptAmounts(
+            value=transaction.trans_value,
+            vat_value=transaction.trans_vat_value,
+            currency=transaction.currency,
+            pay_value=converted(transaction.trans_value, transaction.currency_rate)
+            if converts
+            else None,
+            pay_currency=transaction.pay_currency if converts else None,
+            rate=transaction.currency_rate if converts else None,
+        )
+    approved = transaction.state is TranState.OK
+    return Receipt(
+        ticket_id=transaction.ticket_id,
+        state=transaction.state,
+        state_text=STATE_TEXT[transaction.state],
+        entity_name=entity.name,
+        entity_nit=entity.nit,
+        service_description=service.description,
+        payment_system=PAYMENT_SYSTEM_TEXT.get(transaction.payment_system, "")
+        if transaction.payment_system
+        else "",
+        bank_name=transaction.fi_name or "",
+        trazability_code=transaction.trazability_code or "",
+        invoice=transaction.invoice or "",
+        at=at.astimezone(BOGOTA),
+        amounts=amounts,
+        references=visible_references(service, transaction.references),
+        pin=pin if approved else None,
+        comment=service.comment_after if approved else None,
+    )
+
+
+def visible_references(
+    service: MerchantService, values: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """(title, value) of the references a payer sees: configured, not hidden, not empty."""
+    shown = []
+    for position, rule in enumerate(service.references):
+        value = values[position].strip() if position < len(values) else ""
+        if value and not rule.hidden:
+            shown.append((rule.title, value))
+    return tuple(shown)
+
+
+def payer_emails(service: MerchantService, values: tuple[str, ...]) -> tuple[str, ...]:
+    """The payer's addresses: the values of the service's e-mail references (USERMAIL)."""
+    found: list[str] = []
+    for position, rule in enumerate(service.references):
+        if rule.type is not ReferenceType.EMAIL or position >= len(values):
+            continue
+        address = values[position].strip()
+        if valid_email(address) and address.lower() not in (a.lower() for a in found):
+            found.append(address)
+    return tuple(found)
+
+
+def service_emails(service: MerchantService) -> tuple[str, ...]:
+    """ "Mail confirmación por servicio": the service's copies of approved receipts."""
+    text = service.confirmation_emails or ""
+    return tuple(a.strip() for a in text.split(";") if valid_email(a.strip()))
