@@ -1,0 +1,231 @@
+"""The payer's journey in a real (headless Chromium) browser against the live gateway (gunicorn +
+the jobs loop, mailing a real SMTP server in this process):
+
+a merchant creates the payment over SOAP (zeep, v3 B) with its URLResponse and URLRedirect on a
+real local HTTP receiver -> the payer opens eCollectUrl and pays:
+- PSE, approved at the sandbox bank (desktop and phone);
+- PSE rejected at the bank, then "Reintentar" and approved on the linked retry;
+- a credit card (sandbox test card);
+- a cash coupon, whose PDF (with its GS1-128 barcode) downloads;
+then the receipt, the way back to URLRedirect, getTransactionInformation, the merchant's
+callback at URLResponse and the confirmation mail. Each page passes the checks of
+tests/e2e/browser.py (lang, one h1, labels, viewport, no traceback, no sideways scroll on the
+phone); screenshots of every step go to test-artifacts/browser/<test>/.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+import requests
+
+from contract_tests.client import ContractClient, Reply
+from contract_tests.server import RunningGateway
+from contract_tests.variants import Endpoint, parse_prefix
+from tests.e2e.browser import Browser
+
+pytestmark = pytest.mark.e2e
+
+ENTITY, SERVICE = "10001", "1001"  # the demo seed: PSE, card and cash, open value
+PREFIX = parse_prefix("app_express")
+ENDPOINT = Endpoint(PREFIX, PREFIX.variant(3), PREFIX.name)
+HEAD = '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+BACK_PAGE = (
+    f'<!doctype html><html lang="es"><head>{HEAD}<title>Comercio</title></head>'
+    "<body><h1>De vuelta en el comercio</h1></body></html>"
+)
+
+
+@dataclass
+class Merchant:
+    """The merchant's side, over real HTTP: URLResponse records callbacks, URLRedirect greets
+    the payer back (and records what the way back carried)."""
+
+    base_url: str = ""
+    callbacks: list[dict[str, str]] = field(default_factory=list)
+    returns: list[dict[str, str]] = field(default_factory=list)
+
+    def callback_for(self, ticket_id: str, state: str, timeout: float = 20) -> dict[str, str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for fields in list(self.callbacks):
+                if fields.get("TicketId") == ticket_id and fields.get("TranState") == state:
+                    return fields
+            time.sleep(0.2)
+        raise AssertionError(f"no {state} callback for ticket {ticket_id}: {self.callbacks}")
+
+
+@pytest.fixture(scope="module")
+def merchant() -> Iterator[Merchant]:
+    seen = Merchant()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *_args: object) -> None:
+            pass
+
+        def _form(self) -> dict[str, str]:
+            length = int(self.headers.get("Content-Length", 0))
+            body = self.rfile.read(length).decode()
+            return {name: values[0] for name, values in parse_qs(body).items()}
+
+        def _answer(self, status: int, body: str) -> None:
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            form = self._form()
+            if self.path.startswith("/respuesta"):
+                seen.callbacks.append(form)
+                self._answer(200, "OK")
+            else:
+                seen.returns.append(form)
+                self._answer(200, BACK_PAGE)
+
+        def do_GET(self) -> None:  # noqa: N802
+            seen.returns.append({"path": self.path})
+            self._answer(200, BACK_PAGE)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    seen.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield seen
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def soap(mail_gateway: RunningGateway) -> ContractClient:
+    return ContractClient(ENDPOINT, mail_gateway.base_url)
+
+
+@dataclass(frozen=True)
+class Payment:
+    ticket_id: str
+    url: str
+    email: str
+    value: Decimal
+
+
+@pytest.fixture
+def create(soap: ContractClient, merchant: Merchant) -> Callable[[Decimal], Payment]:
+    def make(value: Decimal) -> Payment:
+        email = f"pagador-{uuid.uuid4().hex[:8]}@example.co"
+        reply = soap.create(
+            {
+                "EntityCode": ENTITY,
+                "SrvCode": SERVICE,
+                "TransValue": value,
+                "TransVatValue": Decimal(0),
+                "SrvCurrency": "COP",
+                "URLResponse": f"{merchant.base_url}/respuesta",
+                "URLRedirect": f"{merchant.base_url}/volver",
+                "ReferenceArray": ["1032456789", f"PED-{uuid.uuid4().hex[:6]}", email],
+            }
+        )
+        assert reply.text("ReturnCode") == "SUCCESS", reply.describe()
+        return Payment(reply.text("TicketId") or "", reply.text("eCollectUrl") or "", email, value)
+
+    return make
+
+
+def information(soap: ContractClient, ticket_id: str) -> Reply:
+    reply = soap.get(ENTITY, ticket_id)
+    assert reply.text("ReturnCode") == "SUCCESS", reply.describe()
+    return reply
+
+
+def pay_by_pse(browser: Browser, payment: Payment, answer: str) -> Browser:
+    browser.open(payment.url)
+    assert browser.h1 == "Elija cómo pagar"
+    assert f"{payment.value:,.0f}".replace(",", ".") in browser.text  # "125.000"
+    browser.screenshot("formulario")
+    browser.choose("method", "0").fill("Banco", "BANCOLOMBIA")
+    browser.screenshot("pse-banco")
+    browser.submit("Pagar")
+    assert "banco de pruebas" in browser.text.lower()
+    browser.screenshot("banco")
+    browser.submit(answer)
+    return browser
+
+
+def assert_receipt(browser: Browser, payment: Payment, state_text: str) -> None:
+    assert browser.h1 == "Resultado del pago"
+    text = browser.text
+    assert state_text in text
+    assert payment.ticket_id in text
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_pse_approved_receipt_callback_mail_and_way_back(
+    viewport: str,
+    browsers: Callable[[str], Browser],
+    create: Callable[[Decimal], Payment],
+    soap: ContractClient,
+    merchant: Merchant,
+) -> None:
+    payment = create(Decimal("125000.00"))
+    browser = pay_by_pse(browsers(viewport), payment, "Aprobar")
+    assert_receipt(browser, payment, "Pago aprobado")
+    browser.screenshot("comprobante")
+
+    info = information(soap, payment.ticket_id)
+    assert info.text("TranState") == "OK"
+    trazability = info.text("TrazabilityCode") or ""
+    assert trazability and trazability in browser.text
+    callback = merchant.callback_for(payment.ticket_id, "OK")
+    assert callback["TrazabilityCode"] == trazability
+    assert Decimal(callback["TransValue"]) == payment.value
+
+    browser.follow("Volver al comercio")
+    assert browser.h1 == "De vuelta en el comercio"
+    browser.screenshot("comercio")
+
+
+def test_card_payment_is_approved(
+    browsers: Callable[[str], Browser],
+    create: Callable[[Decimal], Payment],
+    soap: ContractClient,
+    merchant: Merchant,
+) -> None:
+    payment = create(Decimal("45900.50"))
+    browser = browsers("desktop").open(payment.url)
+    browser.choose("method", "1")
+    browser.fill("Número", "4111111111111111").fill("Vence (MM/AAAA)", "12/2030")
+    browser.fill("Código de seguridad", "123")
+    browser.screenshot("tarjeta")
+    browser.submit("Pagar")
+    assert_receipt(browser, payment, "Pago aprobado")
+    browser.screenshot("comprobante")
+    assert information(soap, payment.ticket_id).text("TranState") == "OK"
+    merchant.callback_for(payment.ticket_id, "OK")
+
+
+def test_cash_coupon_downloads_its_pdf(
+    browsers: Callable[[str], Browser],
+    create: Callable[[Decimal], Payment],
+    soap: ContractClient,
+) -> None:
+    payment = create(Decimal("30000.00"))
+    browser = browsers("phone").open(payment.url)
+    browser.choose("method", "100").submit("Pagar")
+    assert browser.h1 == "Cupón de pago"
+    browser.screenshot("cupon")
+    pdf_url = browser.links()["Descargar el cupón con código de barras (PDF)"]
+    answer = requests.get(pdf_url, timeout=30)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert information(soap, payment.ticket_id).text("TranState") == "CAPTURED"
