@@ -64,3 +64,12 @@ def pesos(amount: Decimal) -> str:
     with ','; cents only when present. Not a wire form."""
     text = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
     return text[:-3] if text.endswith(",00") else text
+
+
+def rate_text(rate: Decimal) -> str:
+    """An exchange rate as a Colombian reads it, with every decimal it has (at most six, as
+    stored and as `CurrencyRate` carries it): 3950.123456 -> '3.950,123456'."""
+    whole, _, decimals = f"{rate.quantize(Decimal('0.000001')):f}".partition(".")
+    decimals = decimals.rstrip("0")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{grouped},{decimals}" if decimals else grouped

@@ -17,6 +17,7 @@ import structlog
 from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference
 from gateway.clock import Clock, bogota_date
 from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
+from gateway.domain.payment_form import PaymentForm, payment_form
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.transactions import Transaction, TranState
 from gateway.settings import Settings
@@ -63,6 +64,8 @@ class PaymentPage:
     #: The coupon is also a PDF with a barcode tellers read (`coupon`): its service has an
     #: agreement with a GLN.
     coupon_pdf: bool = False
+    #: What the service configures the form to show (`gateway.domain.payment_form`).
+    form: PaymentForm | None = None
 
 
 class Checkout:
@@ -203,6 +206,7 @@ class Checkout:
             ),
             bank_link=_web_link(bank_link(transaction)),
             coupon_due_date=coupon_due_date,
+            form=payment_form(transaction, service),
             coupon_pdf=coupon_due_date is not None
             and bool(transaction.invoice)
             and uow.caja.coupon_agreement(transaction.entity_code, transaction.srv_code)

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from gateway.domain.formats import pesos as money
+from gateway.domain.formats import rate_text
 
 _env = Environment(
     loader=PackageLoader("gateway.web", "templates"),
@@ -78,6 +79,7 @@ def _origin(url: str) -> str:
 
 
 _env.globals["money"] = money
+_env.globals["rate_text"] = rate_text
 _env.globals["payer_css"] = Markup(PAYER_CSS)
 
 

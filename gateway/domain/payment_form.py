@@ -1,0 +1,78 @@
+"""What the payment form shows before the payer picks a method, as the service configures it:
+
+- the "Comentario antes del pago" at the top, and the "Mensaje para cupón de pago" by the coupon;
+- the references the payer may see (hidden ones left out), read-only: the merchant sent them;
+- the amounts: with VAT, the value without taxes, the taxes and the total, titled by the
+  service's "Label valor sin impuestos / impuestos / total" (the gateway's words when unset);
+- when the service is paid in another currency ("Moneda legal servicio" differs from "Código de
+  moneda para pago"), the rate (TRM) and the converted value, titled by "Label valor TRM" and
+  "Label valor convertido con TRM", unless "Ocultar conversión moneda extrangera". The converted
+  value is `receipts.converted` of the payment's own `currency_rate`, the rate
+  getTransactionInformation reports (`CurrencyRate`, `PayCurrency`): page and answer agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gateway.domain.merchant_services import MerchantService
+from gateway.domain.receipts import converted, visible_references
+from gateway.domain.transactions import Transaction
+
+
+@dataclass(frozen=True)
+class AmountLine:
+    #: A stable name for the line (pages use it as the element id).
+    key: str
+    title: str
+    #: The amount's text as a Colombian reads it (`formats.pesos`) with its currency.
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class PaymentForm:
+    comment_before: str | None
+    coupon_message: str | None
+    references: tuple[tuple[str, str], ...]
+    amounts: tuple[AmountLine, ...]
+    #: The rate's text ("1 USD = 3.950,12 COP") when a conversion is shown, else "".
+    rate_title: str = ""
+    rate: Decimal | None = None
+
+
+def payment_form(transaction: Transaction, service: MerchantService) -> PaymentForm:
+    value, vat, currency = (
+        transaction.trans_value,
+        transaction.trans_vat_value,
+        transaction.currency,
+    )
+    lines: list[AmountLine] = []
+    if vat > 0:
+        lines.append(AmountLine("net", service.net_label or "Valor sin IVA", value - vat, currency))
+        lines.append(AmountLine("tax", service.tax_label or "IVA", vat, currency))
+        lines.append(AmountLine("total", service.total_label or "Total", value, currency))
+    else:
+        lines.append(AmountLine("total", service.total_label or "Valor", value, currency))
+    rate_title, rate = "", None
+    pay_currency = transaction.pay_currency
+    if pay_currency and pay_currency != currency and not service.hide_conversion:
+        rate = transaction.currency_rate
+        rate_title = service.rate_label or "Tasa de cambio (TRM)"
+        lines.append(
+            AmountLine(
+                "converted",
+                service.converted_label or f"Valor a pagar en {pay_currency}",
+                converted(value, rate),
+                pay_currency,
+            )
+        )
+    return PaymentForm(
+        comment_before=service.comment_before,
+        coupon_message=service.coupon_message,
+        references=visible_references(service, transaction.references),
+        amounts=tuple(lines),
+        rate_title=rate_title,
+        rate=rate,
+    )
