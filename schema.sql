@@ -209,44 +209,6 @@ CREATE TABLE caja_agreements (
 
 CREATE INDEX ix_caja_agreements_service ON caja_agreements (entity_code, srv_code);
 
-CREATE TABLE cartera_invoices (
-	id BIGSERIAL NOT NULL, 
-	entity_code VARCHAR(20) NOT NULL, 
-	srv_code VARCHAR(20) NOT NULL, 
-	reference1 VARCHAR(48) NOT NULL, 
-	reference2 VARCHAR(48), 
-	reference3 VARCHAR(48), 
-	id_type VARCHAR(3) NOT NULL, 
-	id_number VARCHAR(20) NOT NULL, 
-	name VARCHAR(200) NOT NULL, 
-	description VARCHAR(500) NOT NULL, 
-	due_date_1 DATE NOT NULL, 
-	value_1 NUMERIC(18, 2) NOT NULL, 
-	due_date_2 DATE, 
-	value_2 NUMERIC(18, 2), 
-	due_date_3 DATE, 
-	value_3 NUMERIC(18, 2), 
-	partial_allowed BOOLEAN NOT NULL, 
-	minimum_value NUMERIC(18, 2), 
-	minimum_percent NUMERIC(5, 2), 
-	overdue_days INTEGER NOT NULL, 
-	state VARCHAR(12) NOT NULL, 
-	paid_total NUMERIC(18, 2) NOT NULL, 
-	balance NUMERIC(18, 2) NOT NULL, 
-	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	updated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	version INTEGER NOT NULL, 
-	PRIMARY KEY (id), 
-	CONSTRAINT uq_cartera_invoices_reference UNIQUE (entity_code, srv_code, reference1), 
-	CONSTRAINT fk_cartera_invoices_service FOREIGN KEY(entity_code, srv_code) REFERENCES merchant_services (entity_code, code), 
-	CONSTRAINT ck_cartera_invoices_state CHECK (state IN ('PENDIENTE', 'PAGADA', 'ANULADA')), 
-	CONSTRAINT ck_cartera_invoices_value CHECK (value_1 > 0), 
-	CONSTRAINT ck_cartera_invoices_paid CHECK (paid_total >= 0), 
-	CONSTRAINT ck_cartera_invoices_overdue_days CHECK (overdue_days >= 0)
-);
-
-CREATE INDEX ix_cartera_invoices_customer ON cartera_invoices (entity_code, srv_code, id_type, id_number, due_date_1);
-
 CREATE SEQUENCE helpdesk_request_number_seq START WITH 1;
 
 CREATE TABLE helpdesk_requests (
@@ -388,66 +350,46 @@ CREATE INDEX ix_transactions_payer_day ON transactions (entity_code, srv_code, p
 
 CREATE INDEX ix_transactions_retry_of ON transactions (retry_of, ticket_id);
 
-CREATE TABLE caja_payments (
+CREATE TABLE cartera_invoices (
 	id BIGSERIAL NOT NULL, 
-	operation_id BIGINT NOT NULL, 
-	bank_code VARCHAR(3) NOT NULL, 
-	id_transaccion VARCHAR(36) NOT NULL, 
-	agreement_id BIGINT NOT NULL, 
-	invoice_id BIGINT NOT NULL, 
-	ticket_id BIGINT NOT NULL, 
-	numero_autorizacion_banco VARCHAR(16) NOT NULL, 
-	valor_efectivo NUMERIC(18, 2) NOT NULL, 
-	valor_cheque NUMERIC(18, 2) NOT NULL, 
-	valor_total NUMERIC(18, 2) NOT NULL, 
-	forma_pago VARCHAR(1) NOT NULL, 
-	state VARCHAR(16) NOT NULL, 
-	fecha_compensacion DATE NOT NULL, 
-	jornada VARCHAR(1) NOT NULL, 
-	canal VARCHAR(2) NOT NULL, 
-	oficina VARCHAR(4) NOT NULL, 
-	terminal VARCHAR(10), 
-	operador VARCHAR(10), 
-	fecha_hora_transaccion TIMESTAMP WITH TIME ZONE NOT NULL, 
+	entity_code VARCHAR(20) NOT NULL, 
+	srv_code VARCHAR(20) NOT NULL, 
+	reference1 VARCHAR(48) NOT NULL, 
+	reference2 VARCHAR(48), 
+	reference3 VARCHAR(48), 
+	id_type VARCHAR(3) NOT NULL, 
+	id_number VARCHAR(20) NOT NULL, 
+	name VARCHAR(200) NOT NULL, 
+	description VARCHAR(500) NOT NULL, 
+	due_date_1 DATE NOT NULL, 
+	value_1 NUMERIC(18, 2) NOT NULL, 
+	due_date_2 DATE, 
+	value_2 NUMERIC(18, 2), 
+	due_date_3 DATE, 
+	value_3 NUMERIC(18, 2), 
+	partial_allowed BOOLEAN NOT NULL, 
+	minimum_value NUMERIC(18, 2), 
+	minimum_percent NUMERIC(5, 2), 
+	overdue_days INTEGER NOT NULL, 
+	state VARCHAR(12) NOT NULL, 
+	paid_total NUMERIC(18, 2) NOT NULL, 
+	balance NUMERIC(18, 2) NOT NULL, 
 	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
 	updated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	version INTEGER NOT NULL, 
+	ticket_id BIGINT, 
 	PRIMARY KEY (id), 
-	CONSTRAINT ck_caja_payments_state CHECK (state IN ('APLICADO', 'PENDIENTE_CANJE', 'REVERSADO', 'DEVUELTO')), 
-	CONSTRAINT ck_caja_payments_forma CHECK (forma_pago IN ('E', 'C', 'M')), 
-	CONSTRAINT ck_caja_payments_total CHECK (valor_total > 0), 
-	CONSTRAINT ck_caja_payments_sum CHECK (CAST(ROUND(valor_total * 100) AS BIGINT) = CAST(ROUND(valor_efectivo * 100) AS BIGINT) + CAST(ROUND(valor_cheque * 100) AS BIGINT)), 
-	CONSTRAINT uq_caja_payments_bank_id UNIQUE (bank_code, id_transaccion), 
-	UNIQUE (operation_id), 
-	FOREIGN KEY(operation_id) REFERENCES caja_operations (id), 
-	FOREIGN KEY(bank_code) REFERENCES caja_banks (code), 
-	FOREIGN KEY(agreement_id) REFERENCES caja_agreements (id), 
-	FOREIGN KEY(invoice_id) REFERENCES cartera_invoices (id), 
+	CONSTRAINT uq_cartera_invoices_reference UNIQUE (entity_code, srv_code, reference1), 
+	CONSTRAINT fk_cartera_invoices_service FOREIGN KEY(entity_code, srv_code) REFERENCES merchant_services (entity_code, code), 
+	CONSTRAINT ck_cartera_invoices_state CHECK (state IN ('PENDIENTE', 'PAGADA', 'ANULADA')), 
+	CONSTRAINT ck_cartera_invoices_value CHECK (value_1 > 0), 
+	CONSTRAINT ck_cartera_invoices_paid CHECK (paid_total >= 0), 
+	CONSTRAINT ck_cartera_invoices_overdue_days CHECK (overdue_days >= 0), 
 	UNIQUE (ticket_id), 
 	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
 );
 
-CREATE INDEX ix_caja_payments_bank_date ON caja_payments (bank_code, fecha_compensacion, id);
-
-CREATE INDEX ix_caja_payments_invoice ON caja_payments (invoice_id, id);
-
-CREATE TABLE cartera_invoice_history (
-	id BIGSERIAL NOT NULL, 
-	invoice_id BIGINT NOT NULL, 
-	at TIMESTAMP WITH TIME ZONE NOT NULL, 
-	source VARCHAR(40) NOT NULL, 
-	from_state VARCHAR(12), 
-	to_state VARCHAR(12) NOT NULL, 
-	paid_total NUMERIC(18, 2) NOT NULL, 
-	detail TEXT NOT NULL, 
-	PRIMARY KEY (id), 
-	FOREIGN KEY(invoice_id) REFERENCES cartera_invoices (id)
-);
-
-CREATE INDEX ix_cartera_invoice_history_invoice ON cartera_invoice_history (invoice_id, id);
-
-CREATE FUNCTION cartera_invoice_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'cartera_invoice_history is append-only'; END $$;
-
-CREATE TRIGGER cartera_invoice_history_append_only BEFORE UPDATE OR DELETE ON cartera_invoice_history FOR EACH ROW EXECUTE FUNCTION cartera_invoice_history_append_only();
+CREATE INDEX ix_cartera_invoices_customer ON cartera_invoices (entity_code, srv_code, id_type, id_number, due_date_1);
 
 CREATE TABLE helpdesk_events (
 	id BIGSERIAL NOT NULL, 
@@ -551,39 +493,66 @@ CREATE FUNCTION transaction_state_history_append_only() RETURNS trigger LANGUAGE
 
 CREATE TRIGGER transaction_state_history_append_only BEFORE UPDATE OR DELETE ON transaction_state_history FOR EACH ROW EXECUTE FUNCTION transaction_state_history_append_only();
 
-CREATE TABLE caja_cheques (
-	id BIGSERIAL NOT NULL, 
-	payment_id BIGINT NOT NULL, 
-	banco VARCHAR(3) NOT NULL, 
-	numero VARCHAR(20) NOT NULL, 
-	valor NUMERIC(18, 2) NOT NULL, 
-	tipo_canje VARCHAR(1) NOT NULL, 
-	PRIMARY KEY (id), 
-	CONSTRAINT ck_caja_cheques_canje CHECK (tipo_canje IN ('P', 'O')), 
-	CONSTRAINT ck_caja_cheques_valor CHECK (valor > 0), 
-	FOREIGN KEY(payment_id) REFERENCES caja_payments (id)
-);
-
-CREATE INDEX ix_caja_cheques_payment ON caja_cheques (payment_id);
-
-CREATE TABLE caja_reversals (
+CREATE TABLE caja_payments (
 	id BIGSERIAL NOT NULL, 
 	operation_id BIGINT NOT NULL, 
 	bank_code VARCHAR(3) NOT NULL, 
-	original_id_transaccion VARCHAR(36) NOT NULL, 
-	numero_autorizacion_banco VARCHAR(16), 
-	payment_id BIGINT, 
-	motivo VARCHAR(3) NOT NULL, 
+	id_transaccion VARCHAR(36) NOT NULL, 
+	agreement_id BIGINT NOT NULL, 
+	invoice_id BIGINT NOT NULL, 
+	ticket_id BIGINT NOT NULL, 
+	numero_autorizacion_banco VARCHAR(16) NOT NULL, 
+	valor_efectivo NUMERIC(18, 2) NOT NULL, 
+	valor_cheque NUMERIC(18, 2) NOT NULL, 
+	valor_total NUMERIC(18, 2) NOT NULL, 
+	forma_pago VARCHAR(1) NOT NULL, 
+	state VARCHAR(16) NOT NULL, 
 	fecha_compensacion DATE NOT NULL, 
 	jornada VARCHAR(1) NOT NULL, 
+	canal VARCHAR(2) NOT NULL, 
+	oficina VARCHAR(4) NOT NULL, 
+	terminal VARCHAR(10), 
+	operador VARCHAR(10), 
+	fecha_hora_transaccion TIMESTAMP WITH TIME ZONE NOT NULL, 
 	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	updated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
 	PRIMARY KEY (id), 
-	CONSTRAINT uq_caja_reversals_original UNIQUE (bank_code, original_id_transaccion), 
+	CONSTRAINT ck_caja_payments_state CHECK (state IN ('APLICADO', 'PENDIENTE_CANJE', 'REVERSADO', 'DEVUELTO')), 
+	CONSTRAINT ck_caja_payments_forma CHECK (forma_pago IN ('E', 'C', 'M')), 
+	CONSTRAINT ck_caja_payments_total CHECK (valor_total > 0), 
+	CONSTRAINT ck_caja_payments_sum CHECK (CAST(ROUND(valor_total * 100) AS BIGINT) = CAST(ROUND(valor_efectivo * 100) AS BIGINT) + CAST(ROUND(valor_cheque * 100) AS BIGINT)), 
+	CONSTRAINT uq_caja_payments_bank_id UNIQUE (bank_code, id_transaccion), 
 	UNIQUE (operation_id), 
 	FOREIGN KEY(operation_id) REFERENCES caja_operations (id), 
 	FOREIGN KEY(bank_code) REFERENCES caja_banks (code), 
-	FOREIGN KEY(payment_id) REFERENCES caja_payments (id)
+	FOREIGN KEY(agreement_id) REFERENCES caja_agreements (id), 
+	FOREIGN KEY(invoice_id) REFERENCES cartera_invoices (id), 
+	UNIQUE (ticket_id), 
+	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
 );
+
+CREATE INDEX ix_caja_payments_bank_date ON caja_payments (bank_code, fecha_compensacion, id);
+
+CREATE INDEX ix_caja_payments_invoice ON caja_payments (invoice_id, id);
+
+CREATE TABLE cartera_invoice_history (
+	id BIGSERIAL NOT NULL, 
+	invoice_id BIGINT NOT NULL, 
+	at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	source VARCHAR(40) NOT NULL, 
+	from_state VARCHAR(12), 
+	to_state VARCHAR(12) NOT NULL, 
+	paid_total NUMERIC(18, 2) NOT NULL, 
+	detail TEXT NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(invoice_id) REFERENCES cartera_invoices (id)
+);
+
+CREATE INDEX ix_cartera_invoice_history_invoice ON cartera_invoice_history (invoice_id, id);
+
+CREATE FUNCTION cartera_invoice_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'cartera_invoice_history is append-only'; END $$;
+
+CREATE TRIGGER cartera_invoice_history_append_only BEFORE UPDATE OR DELETE ON cartera_invoice_history FOR EACH ROW EXECUTE FUNCTION cartera_invoice_history_append_only();
 
 CREATE TABLE helpdesk_attachments (
 	id BIGSERIAL NOT NULL, 
@@ -619,3 +588,37 @@ CREATE TABLE merchant_callback_attempts (
 );
 
 CREATE INDEX ix_merchant_callback_attempts_callback ON merchant_callback_attempts (callback_id, id);
+
+CREATE TABLE caja_cheques (
+	id BIGSERIAL NOT NULL, 
+	payment_id BIGINT NOT NULL, 
+	banco VARCHAR(3) NOT NULL, 
+	numero VARCHAR(20) NOT NULL, 
+	valor NUMERIC(18, 2) NOT NULL, 
+	tipo_canje VARCHAR(1) NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT ck_caja_cheques_canje CHECK (tipo_canje IN ('P', 'O')), 
+	CONSTRAINT ck_caja_cheques_valor CHECK (valor > 0), 
+	FOREIGN KEY(payment_id) REFERENCES caja_payments (id)
+);
+
+CREATE INDEX ix_caja_cheques_payment ON caja_cheques (payment_id);
+
+CREATE TABLE caja_reversals (
+	id BIGSERIAL NOT NULL, 
+	operation_id BIGINT NOT NULL, 
+	bank_code VARCHAR(3) NOT NULL, 
+	original_id_transaccion VARCHAR(36) NOT NULL, 
+	numero_autorizacion_banco VARCHAR(16), 
+	payment_id BIGINT, 
+	motivo VARCHAR(3) NOT NULL, 
+	fecha_compensacion DATE NOT NULL, 
+	jornada VARCHAR(1) NOT NULL, 
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT uq_caja_reversals_original UNIQUE (bank_code, original_id_transaccion), 
+	UNIQUE (operation_id), 
+	FOREIGN KEY(operation_id) REFERENCES caja_operations (id), 
+	FOREIGN KEY(bank_code) REFERENCES caja_banks (code), 
+	FOREIGN KEY(payment_id) REFERENCES caja_payments (id)
+);

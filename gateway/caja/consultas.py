@@ -5,7 +5,9 @@ An invoice is judged on the Bogotá date of the gateway's clock. consultarCarter
 customer's collectable invoices only (PENDIENTE on the day: paid, annulled and overdue ones are
 not offered to a teller), oldest first due date first, at most min(maxFacturas, the agreement's
 max_invoices). consultarReferencia answers 002/004/001 for a paid/overdue/annulled invoice, as
-notificarPago would, so the teller stops before taking the money.
+notificarPago would, so the teller stops before taking the money; for a payer's cash coupon
+also what its payment's state says (`domain.caja_payments.coupon_settlement`: 004 expired,
+002 paid).
 
 With a barcode (`codigoBarras`, or the values typed from it: `valorLeido`,
 `fechaVencimientoLeida`), the coupon is only a claim (research §D.4 rule 6): its GLN must be the
@@ -34,8 +36,9 @@ from gateway.caja.commands import (
 )
 from gateway.caja.validation import ValidCabecera
 from gateway.clock import Clock, bogota_date
-from gateway.domain.caja_payments import collectable
+from gateway.domain.caja_payments import Declined, collectable, coupon_settlement
 from gateway.domain.cartera import IdType, Invoice, InvoiceState
+from gateway.domain.transactions import TranState
 from gateway.store.caja import Agreement, StoredInvoice
 from gateway.store.uow import UnitOfWork
 
@@ -162,8 +165,11 @@ class Consultas:
                 reference1 = claim.reference
             assert reference1 is not None
             stored = find_invoice(uow, agreement, reference1)
+            settlement = coupon_settlement(stored.invoice, _coupon_state(uow, stored.invoice))
         invoice = stored.invoice
         declined = collectable(invoice, day)
+        if declined is None and isinstance(settlement, Declined):
+            declined = settlement
         if declined is not None:
             raise CajaRefusal(declined.code, declined.detail)
         if claim is None and (
@@ -178,6 +184,14 @@ class Consultas:
         if claim is not None:
             _match_coupon(invoice, claim, day)
         return factura_view(invoice, day)
+
+
+def _coupon_state(uow: UnitOfWork, invoice: Invoice) -> TranState | None:
+    """The state of the payment whose cash coupon `invoice` is (None: a portfolio invoice)."""
+    if invoice.ticket_id is None:
+        return None
+    transaction = uow.transactions.get(invoice.ticket_id)
+    return None if transaction is None else transaction.state
 
 
 def _match_coupon(invoice: Invoice, claim: BarcodeData, day: date) -> None:

@@ -8,13 +8,17 @@ One database transaction does everything, in this order:
    decides which of racing duplicates applies (research §D.4 rule 1); a used key answers the
    stored answer again with indicadorDuplicado=S, or 006 for another payload;
 3. a reversal that arrived before this payment refuses it (009, rule 5);
-4. the invoice, SELECT … FOR UPDATE, then the rules (`domain.caja_payments.decide_payment`);
+4. the invoice, SELECT … FOR UPDATE (and, for a payer's cash coupon, its payment, FOR UPDATE
+   too), then the rules (`domain.caja_payments.coupon_settlement` and `decide_payment`);
    a refusal rolls everything back, the operation row too: only a final answer is kept, so the
    bank may retry the same idTransaccion after fixing its message;
 5. the transaction (PaymentSystem 100 cash, the bank as institution, numeroAutorizacionBanco
-   as trazability code, the invoice's references, channel "caja"), written by the eCollect
-   payments' own repository with its state history and the merchant's callback outbox row:
-   OK, or PENDING while a cheque of another bank clears (PENDIENTE_CANJE);
+   as trazability code), written by the eCollect payments' own repository with its state
+   history and the merchant's callback outbox row: OK, or PENDING while a cheque of another
+   bank clears (PENDIENTE_CANJE). For a payer's cash coupon still CAPTURED that is the
+   coupon's own payment (its channel and references stay the merchant's: the merchant sees
+   the payment it created approved); otherwise a new transaction with the invoice's
+   references, channel "caja";
 6. the payment and its cheques, the invoice's paid total, balance and state (with a history
    line), and the answer stored on the operation.
 
@@ -41,16 +45,20 @@ from gateway.clock import Clock, bogota_date
 from gateway.domain.caja_payments import (
     Applied,
     Cheque,
+    Declined,
     FormaPago,
     PaymentRequest,
     PaymentState,
+    Settlement,
     TipoCanje,
+    coupon_settlement,
     decide_payment,
     revert_payment,
 )
+from gateway.domain.cartera import Invoice
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.transactions import Lifetimes, Transaction, TranState
-from gateway.store.caja import NewPayment
+from gateway.store.caja import Agreement, NewPayment
 from gateway.store.transactions import CAJA_CHANNEL
 from gateway.store.uow import UnitOfWork, retrying
 from gateway.usecases.payments import new_session_token
@@ -159,32 +167,23 @@ class TellerPayments:
                     CajaCode.REVERSO_YA_REALIZADO, f"idTransaccion {id_transaccion} fue reversada"
                 )
             stored_invoice = find_invoice(uow, agreement, reference1, for_update=True)
-            decision = decide_payment(stored_invoice.invoice, request, bogota_date(now))
+            invoice = stored_invoice.invoice
+            coupon = (
+                None
+                if invoice.ticket_id is None
+                else uow.transactions.get(invoice.ticket_id, for_update=True)
+            )
+            settlement = coupon_settlement(invoice, None if coupon is None else coupon.state)
+            if isinstance(settlement, Declined):
+                raise CajaRefusal(settlement.code, settlement.detail)
+            decision = decide_payment(invoice, request, bogota_date(now))
             if not isinstance(decision, Applied):
                 raise CajaRefusal(decision.code, decision.detail)
-            service = uow.catalog.service(agreement.entity_code, agreement.srv_code)
-            if service is None:  # the agreement's foreign key makes this a broken database
-                raise CajaRefusal(CajaCode.ERROR_TECNICO, "servicio del convenio no existe")
-            invoice = stored_invoice.invoice
-            transaction = Transaction.open(
-                at=now,
-                source=SOURCE,
-                entity_code=agreement.entity_code,
-                srv_code=agreement.srv_code,
-                trans_value=request.valor_total,
-                trans_vat_value=Decimal(0),
-                currency=service.currency,
-                pay_currency=service.pay_currency or service.currency,
-                currency_rate=service.currency_rate,
-                references=tuple(
-                    r for r in (invoice.reference1, invoice.reference2, invoice.reference3) if r
-                ),
-                expires_at=self._lifetimes.lapses_at(TranState.CREATED, now),
-                session_token=new_session_token(),
-                url_response=service.url_response,
-                url_redirect=service.url_redirect,
-                channel=CAJA_CHANNEL,
-            )
+            if settlement is Settlement.COUPON_PAYMENT:
+                assert coupon is not None
+                transaction = coupon
+            else:
+                transaction = self._new_transaction(uow, agreement, invoice, request, now)
             transaction.choose(
                 PaymentSystem.CASH,
                 FinancialInstitution(PaymentSystem.CASH, caller.bank_code, caller.bank_name),
@@ -199,8 +198,11 @@ class TellerPayments:
                 # A cheque of another bank clears in days: the bank-answer hours would fail it.
                 lapses_at=max(self._lifetimes.lapses_at(TranState.PENDING, now), now + self._canje),
             )
-            uow.transactions.add(transaction)
-            uow.flush()  # the TicketId, which the payment row points to
+            if transaction is coupon:
+                uow.transactions.save(transaction)
+            else:
+                uow.transactions.add(transaction)
+                uow.flush()  # the TicketId, which the payment row points to
             assert transaction.ticket_id is not None
             uow.caja.insert_payment(
                 NewPayment(
@@ -253,6 +255,38 @@ class TellerPayments:
             return _answer(response, duplicate=False)
 
         return retrying(self._uow, work)
+
+    def _new_transaction(
+        self,
+        uow: UnitOfWork,
+        agreement: Agreement,
+        invoice: Invoice,
+        request: PaymentRequest,
+        now: datetime,
+    ) -> Transaction:
+        """The caja transaction of a payment of `invoice` (channel "caja"), CREATED."""
+        service = uow.catalog.service(agreement.entity_code, agreement.srv_code)
+        if service is None:  # the agreement's foreign key makes this a broken database
+            raise CajaRefusal(CajaCode.ERROR_TECNICO, "servicio del convenio no existe")
+        return Transaction.open(
+            at=now,
+            source=SOURCE,
+            entity_code=agreement.entity_code,
+            srv_code=agreement.srv_code,
+            trans_value=request.valor_total,
+            trans_vat_value=Decimal(0),
+            currency=service.currency,
+            pay_currency=service.pay_currency or service.currency,
+            currency_rate=service.currency_rate,
+            references=tuple(
+                r for r in (invoice.reference1, invoice.reference2, invoice.reference3) if r
+            ),
+            expires_at=self._lifetimes.lapses_at(TranState.CREATED, now),
+            session_token=new_session_token(),
+            url_response=service.url_response,
+            url_redirect=service.url_redirect,
+            channel=CAJA_CHANNEL,
+        )
 
     # --- cheques of other banks -------------------------------------------------------------
 

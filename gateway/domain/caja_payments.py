@@ -19,6 +19,24 @@ A payment with any cheque of another bank (tipoCanje O) is not final: PENDIENTE_
 conciliation or the Asobancaria file confirms it (rule 3). It credits the invoice at once all
 the same, so that the same invoice cannot be collected twice while the cheque clears.
 
+A payer's cash coupon is an invoice linked to its payment (`Invoice.ticket_id`, see
+`gateway.domain.cartera`); `coupon_settlement` decides, from the linked payment's state, where a
+teller payment of it goes, and consultarReferencia asks it too so the teller stops first:
+
+    CAPTURED                  the payment waiting at the bank: the teller's payment settles it
+                              (CAPTURED -> OK, or PENDING while another bank's cheque clears)
+    EXPIRED                   004: the coupon's day passed and the merchant was told it expired
+                              (the invoice is past its one due date then anyway); the payer
+                              needs a new payment, a payment the merchant gave up on is not
+                              revived by a teller
+    OK, PENDING               002: paid already, elsewhere than at this teller (the invoice
+                              itself may not know: an approval that did not come from a caja)
+    NOT_AUTHORIZED, FAILED    what happens for any invoice: the linked payment is final (a
+                              reversal or a returned cheque ended it, and the invoice owes
+                              again), so a new payment of the invoice opens a new caja
+                              transaction, as for a portfolio invoice
+    CREATED, BANK             099: cannot happen (a coupon is registered CAPTURED); fail closed
+
 `decide_reversal` is rule 4: a reversal is allowed for the same fechaCompensacion and jornada as
 the original (011 otherwise), once (009). The day a payment is judged by is the Bogotá date of
 the gateway's clock, not the bank's `fechaHoraTransaccion`: a teller's clock cannot make a
@@ -36,6 +54,7 @@ from enum import StrEnum
 
 from gateway.caja.codes import CajaCode
 from gateway.domain.cartera import Invoice, InvoiceState
+from gateway.domain.transactions import TranState
 
 #: The largest value an Asobancaria 2001 06 record can carry (14 digits, 2 implied decimals).
 MAX_VALUE = Decimal("999999999999.99")
@@ -193,6 +212,40 @@ def decide_payment(invoice: Invoice, request: PaymentRequest, day: date) -> Appl
     paid_total = invoice.paid_total + value
     state = InvoiceState.PAGADA if value == owed else InvoiceState.PENDIENTE
     return Applied(replace(invoice, paid_total=paid_total, state=state), request.state)
+
+
+class Settlement(StrEnum):
+    """Where a teller payment of an invoice is recorded."""
+
+    #: A new caja transaction (a portfolio invoice; a coupon whose payment ended).
+    NEW_TRANSACTION = "NEW_TRANSACTION"
+    #: On the coupon's own payment, CAPTURED until now.
+    COUPON_PAYMENT = "COUPON_PAYMENT"
+
+
+def coupon_settlement(invoice: Invoice, linked: TranState | None) -> Settlement | Declined:
+    """Where a payment of `invoice` goes, given the state of its linked payment (None: it has
+    none), or why a coupon cannot be collected (module docstring)."""
+    if invoice.ticket_id is None or linked is None:
+        return Settlement.NEW_TRANSACTION
+    if linked is TranState.CAPTURED:
+        return Settlement.COUPON_PAYMENT
+    if linked is TranState.EXPIRED:
+        return Declined(
+            CajaCode.FACTURA_VENCIDA,
+            f"cupón {invoice.reference1}: el pago {invoice.ticket_id} venció",
+        )
+    if linked in (TranState.OK, TranState.PENDING):
+        return Declined(
+            CajaCode.FACTURA_PAGADA,
+            f"cupón {invoice.reference1}: el pago {invoice.ticket_id} está {linked.value}",
+        )
+    if linked in (TranState.NOT_AUTHORIZED, TranState.FAILED):
+        return Settlement.NEW_TRANSACTION
+    # CREATED, BANK: a coupon is registered CAPTURED and never goes back; fail closed.
+    return Declined(
+        CajaCode.ERROR_TECNICO, f"cupón {invoice.reference1}: el pago está {linked.value}"
+    )
 
 
 def revert_payment(invoice: Invoice, value: Decimal) -> Invoice:

@@ -12,10 +12,13 @@ more than what is owed). Amounts are Decimal pesos with two decimals.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+from gateway.domain.references import ReferenceRule, ReferenceType
 
 CENT = Decimal("0.01")
 
@@ -65,6 +68,8 @@ class Invoice:
     overdue_days: int = 0
     state: InvoiceState = InvoiceState.PENDIENTE
     paid_total: Decimal = Decimal(0)
+    #: The payment (TicketId) whose cash coupon this invoice is; None for a portfolio invoice.
+    ticket_id: int | None = None
 
     @property
     def last_collectable_day(self) -> date:
@@ -110,3 +115,56 @@ class Invoice:
         if self.state is not InvoiceState.PENDIENTE:
             return Decimal(0)
         return max(self.installments[0].value - self.paid_total, Decimal(0))
+
+
+#: Widths of the invoice's columns the coupon fills from a payment.
+REFERENCE_LENGTH = 48
+ID_NUMBER_LENGTH = 20
+
+
+def coupon_customer(
+    rules: Sequence[ReferenceRule], references: Sequence[str]
+) -> tuple[str, str] | None:
+    """(id type, id number) of the payer, from the references the service types as customer
+    id (CUSTOMER_ID) and id type (CUSTOMER_ID_TYPE); without a type reference the id is a
+    cédula (CC). None when the references do not say, or say it in a way the portfolio cannot
+    keep (a type that is not CC, NIT, CE, TI or PA; a number longer than 20)."""
+    values: dict[ReferenceType, str] = {}
+    for rule, value in zip(rules, references, strict=False):
+        if rule.type in (ReferenceType.CUSTOMER_ID, ReferenceType.CUSTOMER_ID_TYPE):
+            values.setdefault(rule.type, value.strip())
+    number = values.get(ReferenceType.CUSTOMER_ID, "")
+    id_type = values.get(ReferenceType.CUSTOMER_ID_TYPE, IdType.CC.value).upper()
+    if not number or len(number) > ID_NUMBER_LENGTH or id_type not in IdType.__members__:
+        return None
+    return id_type, number
+
+
+def coupon_invoice(
+    *,
+    entity_code: str,
+    srv_code: str,
+    number: str,
+    ticket_id: int,
+    last_day: date,
+    value: Decimal,
+    customer: tuple[str, str] | None,
+) -> Invoice | None:
+    """The invoice a teller collects a payer's cash coupon by (module docstring); None when the
+    coupon number cannot be a referencia1 (empty or longer than 48)."""
+    if not number or len(number) > REFERENCE_LENGTH:
+        return None
+    id_type, id_number = customer or ("", "")
+    return Invoice(
+        entity_code=entity_code,
+        srv_code=srv_code,
+        reference1=number,
+        reference2=None,
+        reference3=None,
+        id_type=id_type,
+        id_number=id_number,
+        name="",
+        description=f"Pago {ticket_id}",
+        installments=(Installment(last_day, value),),
+        ticket_id=ticket_id,
+    )

@@ -3,6 +3,7 @@
     CREATED ──► BANK ──► PENDING ──► OK | NOT_AUTHORIZED | FAILED
        │          └────────────────► OK | NOT_AUTHORIZED | FAILED
        ├──► CAPTURED ──► OK | EXPIRED            (cash coupon paid at a bank counter, or not)
+       │          └────► PENDING                 (paid there with a cheque still clearing)
        ├──► PENDING | OK | NOT_AUTHORIZED | FAILED (a card authorized directly)
        └──► EXPIRED                              (the payer never reached a bank)
     OK | PENDING ──► NOT_AUTHORIZED              (`reverse`: a teller payment taken back)
@@ -34,7 +35,7 @@ so the double-payment lock is released and the merchant is called back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -80,7 +81,8 @@ TRANSITIONS: dict[TranState, frozenset[TranState]] = {
     ),
     TranState.BANK: frozenset({TranState.PENDING} | _ANSWERS),
     TranState.PENDING: frozenset(_ANSWERS),
-    TranState.CAPTURED: frozenset({TranState.OK, TranState.EXPIRED}),
+    # PENDING: the coupon was paid at a teller with another bank's cheque (caja canje).
+    TranState.CAPTURED: frozenset({TranState.OK, TranState.PENDING, TranState.EXPIRED}),
 }
 
 #: States a bank may take back (`Transaction.reverse`): approved, or waiting for its cheque.
@@ -119,6 +121,12 @@ def coupon_due(issued_at: datetime, days: int) -> datetime:
     """The end (Bogota midnight, as UTC) of the day `days` after the coupon's issue day."""
     due_day = bogota_date(issued_at) + timedelta(days=max(days, 0))
     return datetime.combine(due_day + timedelta(days=1), time.min, tzinfo=BOGOTA).astimezone(UTC)
+
+
+def coupon_last_day(expires_at: datetime) -> date:
+    """The last Bogota day a CAPTURED payment's coupon can be paid: the day its state lapses
+    at the end of (`coupon_due`)."""
+    return bogota_date(expires_at - timedelta(microseconds=1))
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from gateway.store.caja_tables import (
 )
 from gateway.store.inserts import insert_if_absent
 from gateway.store.models import EntityRow, TransactionRow
-from gateway.store.transactions import CAJA_CHANNEL, ConcurrentUpdate, advisory_lock_id
+from gateway.store.transactions import ConcurrentUpdate, advisory_lock_id
 
 _banks = BankRow.__table__
 _users = BankUserRow.__table__
@@ -461,7 +461,8 @@ class CajaRepository:
     def canje_lapsed(self, now: datetime, limit: int) -> list[tuple[str, str]]:
         """(bank, idTransaccion) of PENDIENTE_CANJE payments whose transaction's wait for the
         canje lapsed at `now`, oldest first: read through `ix_transactions_lapsing_expires`
-        (live payments only), as the expiry job reads the others."""
+        (live payments only), as the expiry job reads the others. Keyed on the payment, not on
+        the transaction's channel: a payer's cash coupon paid with a cheque is one too."""
         transactions = TransactionRow.__table__
         rows = self._db.execute(
             select(_payments.c.bank_code, _payments.c.id_transaccion)
@@ -470,7 +471,6 @@ class CajaRepository:
                 # Implies the predicate of `ix_transactions_lapsing_expires` (PENDING lapses).
                 transactions.c.state == TranState.PENDING.value,
                 transactions.c.expires_at <= now,
-                transactions.c.channel == CAJA_CHANNEL,
                 _payments.c.state == PaymentState.PENDIENTE_CANJE.value,
             )
             .order_by(transactions.c.expires_at)
@@ -592,5 +592,6 @@ def stored_invoice(row: Row[Any]) -> StoredInvoice:
         overdue_days=row.overdue_days,
         state=InvoiceState(row.state),
         paid_total=row.paid_total,
+        ticket_id=row.ticket_id,
     )
     return StoredInvoice(id=row.id, version=row.version, invoice=invoice)

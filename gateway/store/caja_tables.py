@@ -5,7 +5,8 @@ core (and `Base`) as the payments.
     caja_bank_users            a bank's WS-Security UsernameToken users
     caja_agreements            convenios: which bank may collect which service, with its GLN
     caja_nonces                UsernameToken nonces seen, to refuse a replay within the window
-    cartera_invoices           the invoices a service's customers owe (one per reference1)
+    cartera_invoices           the invoices a service's customers owe (one per reference1);
+                               a payer's cash coupon is one, linked to its payment (ticket_id)
     cartera_invoice_history    append-only: every change of an invoice's state or paid total
     caja_operations            the idempotency record: one row per (bank, idTransaccion), the
                                first final answer given to it, and a digest of its payload
@@ -173,6 +174,11 @@ class InvoiceRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: The payment whose cash coupon this is (`Checkout.choose`); a teller's payment of it
+    #: settles that payment (`caja/pagos.py`). NULL: a portfolio invoice.
+    ticket_id: Mapped[int | None] = mapped_column(
+        TICKET_ID, ForeignKey("transactions.ticket_id"), unique=True
+    )
 
 
 class InvoiceHistoryRow(Base):

@@ -109,12 +109,14 @@ class CarteraRepository:
         return found
 
     def insert(self, invoices: Sequence[Invoice], now: datetime) -> dict[tuple[str, str, str], int]:
-        """New PENDIENTE invoices; their ids by (entity, service, reference1)."""
+        """New PENDIENTE invoices (a coupon's with its payment, `Invoice.ticket_id`); their ids
+        by (entity, service, reference1)."""
         rows = [
             {
                 "entity_code": invoice.entity_code,
                 "srv_code": invoice.srv_code,
                 "reference1": invoice.reference1,
+                "ticket_id": invoice.ticket_id,
                 **content(invoice),
                 "state": InvoiceState.PENDIENTE.value,
                 "paid_total": Decimal(0),

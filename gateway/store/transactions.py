@@ -81,6 +81,7 @@ from gateway.domain.transactions import (
     TranState,
 )
 from gateway.store import leases
+from gateway.store.caja_tables import PaymentRow
 from gateway.store.models import (
     LAPSING_PREDICATE,
     CallbackAttemptRow,
@@ -169,16 +170,20 @@ _UPDATE = update(_t).where(
 )
 
 
-#: Channel of the teller payments (`gateway.caja`): a PENDING one waits for its cheques'
-#: canje, and when that lapses the caja's own job ends it (the invoice must owe again).
+#: Channel of the payments a bank's teller opened (`gateway.caja.pagos`).
 CAJA_CHANNEL = "caja"
+
+#: A payment collected at a teller (a caja payment row points at it, whatever its channel: a
+#: payer's cash coupon keeps the merchant's): a PENDING one waits for its cheques' canje, and
+#: when that lapses the caja's own job ends it (the invoice must owe again), not the expiry job.
+_AT_TELLER = exists().where(PaymentRow.__table__.c.ticket_id == _t.c.ticket_id)
 
 _DUE_FOR_EXPIRY = (
     select(_t.c.ticket_id)
     .where(
         text(LAPSING_PREDICATE),
         _t.c.expires_at <= bindparam("now"),
-        _t.c.channel != CAJA_CHANNEL,
+        ~_AT_TELLER,
     )
     .order_by(_t.c.expires_at)
     .limit(bindparam("limit", type_=Integer))
@@ -462,8 +467,9 @@ class TransactionRepository:
         """Live payments whose current state lapsed (CREATED, CAPTURED, BANK, PENDING past
         `expires_at`), oldest deadline first, locked for this worker; other nodes skip them.
         Read through the partial index `ix_transactions_lapsing_expires`, which holds live
-        payments only, so the cost does not grow with the final ones. Teller payments are
-        not among them: `gateway.caja.jobs.canje_lapsed_due` ends those."""
+        payments only, so the cost does not grow with the final ones. Payments collected at a
+        teller are not among them (`caja_payments`, by its unique ticket_id):
+        `gateway.caja.jobs.canje_lapsed_due` ends those; a cash coupon not yet paid is."""
         return list(self._db.scalars(_DUE_FOR_EXPIRY, {"now": now, "limit": limit}))
 
 

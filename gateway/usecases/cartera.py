@@ -9,7 +9,8 @@ reported and nothing is written. A clean file is then applied in that same trans
   (its version moves on), or is left alone, unchanged;
 - an invoice with money on it (PAGADA, or partly paid) or ANULADA is never touched: the line is
   reported as skipped, with its line number. Changing what a customer owes after they paid is
-  a decision for a person, not for a file;
+  a decision for a person, not for a file. Nor is a payer's cash coupon (an invoice linked to
+  its payment): what it owes is the payment's;
 - each invoice inserted or updated gets a `cartera_invoice_history` row (source
   `cartera_load`, detail: the file, its line, what changed).
 
@@ -62,9 +63,13 @@ class Skipped:
     reference1: str
     state: InvoiceState
     paid_total: Decimal
+    #: The payment whose cash coupon the invoice is, if it is one.
+    ticket_id: int | None = None
 
     def __str__(self) -> str:
-        if self.state is InvoiceState.PENDIENTE:
+        if self.ticket_id is not None:
+            why = f"es el cupón del pago {self.ticket_id}"
+        elif self.state is InvoiceState.PENDIENTE:
             why = f"tiene pagos por {self.paid_total:.2f}"
         else:
             why = "está pagada" if self.state is InvoiceState.PAGADA else "está anulada"
@@ -149,7 +154,11 @@ class Cartera:
                 old = stored.get(line.invoice.reference1)
                 if old is None:
                     new.append(line)
-                elif old.invoice.state is not InvoiceState.PENDIENTE or old.invoice.paid_total:
+                elif (
+                    old.invoice.state is not InvoiceState.PENDIENTE
+                    or old.invoice.paid_total
+                    or old.invoice.ticket_id is not None
+                ):
                     invoice = old.invoice
                     skipped.append(
                         Skipped(
@@ -159,6 +168,7 @@ class Cartera:
                             invoice.reference1,
                             invoice.state,
                             invoice.paid_total,
+                            invoice.ticket_id,
                         )
                     )
                 elif columns := changed_columns(old.invoice, line.invoice):

@@ -15,6 +15,7 @@ from decimal import Decimal
 import structlog
 
 from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference
+from gateway.caja.coupons import register_coupon
 from gateway.clock import Clock, bogota_date
 from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
 from gateway.domain.payment_form import PaymentForm, payment_form
@@ -122,6 +123,7 @@ class Checkout:
                 prefix=prefix,
                 coupon_days=service.expiry_days,
             )
+            register_coupon(uow, transaction, service, now)  # collectable at bank tellers
             uow.transactions.save(transaction)
             page = self._page(uow, transaction, now)
             uow.commit()

@@ -21,12 +21,22 @@ from gateway.domain.caja_payments import (
     PaymentRequest,
     PaymentState,
     ReversalRequest,
+    Settlement,
     TipoCanje,
+    coupon_settlement,
     decide_payment,
     decide_reversal,
     revert_payment,
 )
-from gateway.domain.cartera import Installment, Invoice, InvoiceState
+from gateway.domain.cartera import (
+    Installment,
+    Invoice,
+    InvoiceState,
+    coupon_customer,
+    coupon_invoice,
+)
+from gateway.domain.references import ReferenceRule, ReferenceType
+from gateway.domain.transactions import TranState
 
 DAY = date(2026, 11, 23)
 D = Decimal
@@ -204,3 +214,75 @@ def test_a_reversal_of_the_same_day_and_session_is_allowed():
 )
 def test_reversals_outside_rule_4_are_refused(original, reversal, expected):
     assert decide_reversal(original, reversal).code.value == expected
+
+
+# --- a payer's cash coupon (an invoice linked to its payment) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("linked", "expected"),
+    [
+        (TranState.CAPTURED, Settlement.COUPON_PAYMENT),
+        (TranState.NOT_AUTHORIZED, Settlement.NEW_TRANSACTION),
+        (TranState.FAILED, Settlement.NEW_TRANSACTION),
+        (TranState.EXPIRED, CajaCode.FACTURA_VENCIDA),
+        (TranState.OK, CajaCode.FACTURA_PAGADA),
+        (TranState.PENDING, CajaCode.FACTURA_PAGADA),
+        (TranState.CREATED, CajaCode.ERROR_TECNICO),
+        (TranState.BANK, CajaCode.ERROR_TECNICO),
+    ],
+)
+def test_a_coupon_is_settled_on_its_payment_while_that_waits_at_the_bank(linked, expected):
+    outcome = coupon_settlement(invoice(ticket_id=77), linked)
+    assert (code(outcome) if isinstance(outcome, Declined) else outcome) is expected
+
+
+def test_a_portfolio_invoice_always_opens_a_transaction_of_its_own():
+    assert coupon_settlement(invoice(), None) is Settlement.NEW_TRANSACTION
+    assert coupon_settlement(invoice(), TranState.OK) is Settlement.NEW_TRANSACTION
+
+
+def test_a_coupon_invoice_owes_the_payments_value_on_its_last_day_only():
+    coupon = coupon_invoice(
+        entity_code="10001",
+        srv_code="1001",
+        number="0000000001234",
+        ticket_id=1234,
+        last_day=DAY,
+        value=D("150000"),
+        customer=("CC", "1032456789"),
+    )
+    assert coupon is not None
+    assert (coupon.reference1, coupon.ticket_id, coupon.id_type, coupon.id_number) == (
+        "0000000001234",
+        1234,
+        "CC",
+        "1032456789",
+    )
+    assert coupon.installments == (Installment(DAY, D("150000")),)
+    assert isinstance(decide_payment(coupon, cash("150000"), DAY), Applied)
+    assert code(decide_payment(coupon, cash("100000"), DAY)) is CajaCode.VALOR_NO_CORRESPONDE
+    tomorrow = date(2026, 11, 24)
+    assert code(decide_payment(coupon, cash("150000"), tomorrow)) is CajaCode.FACTURA_VENCIDA
+    nameless = coupon_invoice(
+        entity_code="10001",
+        srv_code="1001",
+        number="X" * 49,
+        ticket_id=1,
+        last_day=DAY,
+        value=D(1),
+        customer=None,
+    )
+    assert nameless is None  # longer than a referencia1
+
+
+def test_the_coupons_customer_comes_from_the_references_the_service_types_so():
+    number = ReferenceRule("Número de identificación", ReferenceType.CUSTOMER_ID)
+    kind = ReferenceRule("Tipo de identificación", ReferenceType.CUSTOMER_ID_TYPE)
+    order = ReferenceRule("Pedido")
+    assert coupon_customer((number, order), (" 1032456789 ", "ORD-1")) == ("CC", "1032456789")
+    assert coupon_customer((order, kind, number), ("ORD-1", "nit", "900123")) == ("NIT", "900123")
+    assert coupon_customer((kind, number), ("PP", "X1")) is None  # no such portfolio id type
+    assert coupon_customer((order,), ("ORD-1",)) is None
+    assert coupon_customer((number,), ("",)) is None
+    assert coupon_customer((number,), ("1" * 21,)) is None

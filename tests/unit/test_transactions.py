@@ -1,10 +1,16 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from gateway.domain.errors import IllegalTransition
-from gateway.domain.transactions import Lifetimes, Transaction, TranState, coupon_due
+from gateway.domain.transactions import (
+    Lifetimes,
+    Transaction,
+    TranState,
+    coupon_due,
+    coupon_last_day,
+)
 
 AT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
@@ -69,6 +75,28 @@ def test_a_cash_coupon_is_paid_or_expires():
         tx.move_to(TranState.NOT_AUTHORIZED, at=AT, source="t")
     tx.move_to(TranState.EXPIRED, at=AT, source="t")
     assert tx.state.is_final
+
+
+def test_a_cash_coupon_paid_at_a_teller_with_a_cheque_waits_for_it_and_may_be_taken_back():
+    tx = transaction()
+    tx.move_to(TranState.CAPTURED, at=AT, source="t", lapses_at=AT)
+    tx.record_bank_answer(
+        TranState.PENDING,
+        at=AT,
+        source="caja",
+        trazability_code="AUT1",
+        bank_process_date=AT,
+        lapses_at=AT + timedelta(days=5),
+    )
+    assert (tx.state, tx.expires_at) == (TranState.PENDING, AT + timedelta(days=5))
+    tx.reverse(at=AT, source="caja", detail="cheque devuelto")
+    assert tx.state is TranState.NOT_AUTHORIZED
+
+
+def test_a_coupons_last_day_is_the_bogota_day_its_state_lapses_at_the_end_of():
+    # Lapses at Bogota midnight of the 26th→27th (05:00 UTC): payable up to the 26th.
+    assert coupon_last_day(coupon_due(AT, 3)) == date(2026, 11, 26)
+    assert coupon_last_day(coupon_due(AT, 0)) == date(2026, 11, 23)
 
 
 def test_the_double_payment_lock_is_held_only_while_the_payment_is_live():
