@@ -23,7 +23,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -107,12 +109,14 @@ class ServiceRow(Base):
     confirmation_emails: Mapped[str | None] = mapped_column(String(500))
     comment_before: Mapped[str | None] = mapped_column(String(500))
     comment_after: Mapped[str | None] = mapped_column(String(500))
-    show_values: Mapped[bool] = mapped_column(Boolean, default=True)
-    redirect_with_params: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_values: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    redirect_with_params: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     redirect_link_text: Mapped[str | None] = mapped_column(String(500))
     new_payment_url: Mapped[str | None] = mapped_column(String(500))
     coupon_message: Mapped[str | None] = mapped_column(String(500))
-    hide_conversion: Mapped[bool] = mapped_column(Boolean, default=False)
+    hide_conversion: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     rate_label: Mapped[str | None] = mapped_column(String(100))
     converted_label: Mapped[str | None] = mapped_column(String(100))
     net_label: Mapped[str | None] = mapped_column(String(100))
