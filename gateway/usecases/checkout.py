@@ -16,8 +16,10 @@ import structlog
 
 from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference
 from gateway.clock import Clock, bogota_date
+from gateway.domain.callbacks import notification_fields
 from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
+from gateway.domain.receipts import Receipt, receipt_of
 from gateway.domain.transactions import Transaction, TranState
 from gateway.settings import Settings
 from gateway.store.uow import UnitOfWork
@@ -63,6 +65,14 @@ class PaymentPage:
     #: The coupon is also a PDF with a barcode tellers read (`coupon`): its service has an
     #: agreement with a GLN.
     coupon_pdf: bool = False
+    #: The receipt of the result page (`gateway.domain.receipts`); None while the payer chooses.
+    receipt: Receipt | None = None
+    #: The way back to the merchant: a link, or (the service's "redirect with parameters") a
+    #: POST form carrying `back_fields`, the fields of the URLResponse callback.
+    back_text: str = "Volver al comercio"
+    back_fields: tuple[tuple[str, str], ...] = ()
+    #: "Realizar otro pago": the service's new-payment URL, on an approved receipt only.
+    new_payment_url: str = ""
 
 
 class Checkout:
@@ -193,7 +203,7 @@ class Checkout:
             bank_name=transaction.fi_name or "",
             trazability_code=transaction.trazability_code or "",
             invoice=transaction.invoice or "",
-            url_redirect=_web_link(transaction.url_redirect),
+            url_redirect=_web_link(transaction.url_redirect or service.url_redirect),
             references=transaction.references,
             methods=methods,
             banks=tuple(
@@ -207,6 +217,16 @@ class Checkout:
             and bool(transaction.invoice)
             and uow.caja.coupon_agreement(transaction.entity_code, transaction.srv_code)
             is not None,
+            receipt=None
+            if transaction.state is TranState.CREATED
+            else receipt_of(transaction, service, entity, pin=None),
+            back_text=service.redirect_link_text or "Volver al comercio",
+            back_fields=tuple(notification_fields(transaction))
+            if service.redirect_with_params
+            else (),
+            new_payment_url=_web_link(service.new_payment_url)
+            if transaction.state is TranState.OK
+            else "",
         )
 
 
