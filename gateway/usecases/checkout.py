@@ -17,9 +17,11 @@ import structlog
 from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference
 from gateway.caja.coupons import register_coupon
 from gateway.clock import Clock, bogota_date
+from gateway.domain.callbacks import notification_fields
 from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
 from gateway.domain.payment_form import PaymentForm, payment_form
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
+from gateway.domain.receipts import Receipt, receipt_of
 from gateway.domain.transactions import Transaction, TranState
 from gateway.settings import Settings
 from gateway.store.uow import UnitOfWork
@@ -67,6 +69,14 @@ class PaymentPage:
     coupon_pdf: bool = False
     #: What the service configures the form to show (`gateway.domain.payment_form`).
     form: PaymentForm | None = None
+    #: The receipt of the result page (`gateway.domain.receipts`); None while the payer chooses.
+    receipt: Receipt | None = None
+    #: The way back to the merchant: a link, or (the service's "redirect with parameters") a
+    #: POST form carrying `back_fields`, the fields of the URLResponse callback.
+    back_text: str = "Volver al comercio"
+    back_fields: tuple[tuple[str, str], ...] = ()
+    #: "Realizar otro pago": the service's new-payment URL, on an approved receipt only.
+    new_payment_url: str = ""
 
 
 class Checkout:
@@ -198,7 +208,7 @@ class Checkout:
             bank_name=transaction.fi_name or "",
             trazability_code=transaction.trazability_code or "",
             invoice=transaction.invoice or "",
-            url_redirect=_web_link(transaction.url_redirect),
+            url_redirect=_web_link(transaction.url_redirect or service.url_redirect),
             references=transaction.references,
             methods=methods,
             banks=tuple(
@@ -213,6 +223,16 @@ class Checkout:
             and bool(transaction.invoice)
             and uow.caja.coupon_agreement(transaction.entity_code, transaction.srv_code)
             is not None,
+            receipt=None
+            if transaction.state is TranState.CREATED
+            else receipt_of(transaction, service, entity, pin=None),
+            back_text=service.redirect_link_text or "Volver al comercio",
+            back_fields=tuple(notification_fields(transaction))
+            if service.redirect_with_params
+            else (),
+            new_payment_url=_web_link(service.new_payment_url)
+            if transaction.state is TranState.OK
+            else "",
         )
 
 

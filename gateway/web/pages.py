@@ -42,10 +42,13 @@ def entry_page(container: Container, request: Request, prefix: str) -> Response:
         page = container.checkout.page(token)
     except SessionNotFound:
         return _not_found()
-    return _show(container, page, prefix)
+    return _show(container, page, prefix, printable=bool(request.args.get("imprimir")))
 
 
-def _show(container: Container, page: PaymentPage, prefix: str, error: str = "") -> Response:
+def _show(
+    container: Container, page: PaymentPage, prefix: str, error: str = "", *,
+    printable: bool = False,
+) -> Response:  # fmt: skip
     if page.expired and page.state in (TranState.CREATED, TranState.EXPIRED):
         return _expired()
     if page.state is TranState.CREATED:
@@ -57,7 +60,10 @@ def _show(container: Container, page: PaymentPage, prefix: str, error: str = "")
         pdf_link = f"cupon.pdf?WsPm={page.token}" if page.coupon_pdf else ""
         return render("coupon.html", page=page, pdf_link=pdf_link)
     link = page.bank_link if page.state is TranState.BANK else ""
-    return render("result.html", page=page, state_text=STATE_TEXT[page.state], bank_link=link)
+    return render(
+        "result.html", page=page, state_text=STATE_TEXT[page.state], bank_link=link,
+        printable=printable,
+    )  # fmt: skip
 
 
 def coupon_pdf(container: Container, request: Request) -> Response:
@@ -91,16 +97,20 @@ def _choose(container: Container, request: Request, prefix: str, token: str) -> 
         page = container.checkout.choose(token, prefix, method, form.get("fi"), card)
     except SessionExpired:
         return _expired()
-    except (BusinessRefusal, IllegalTransition) as refused:
+    except IllegalTransition:
+        return render(
+            "message.html", 409, title="Pago en curso o finalizado",
+            message="Este pago ya no admite cambios: ya se eligió cómo pagarlo o ya terminó. "
+            "Consulte su estado en el enlace del pago.",
+        )  # fmt: skip
+    except BusinessRefusal as refused:
         return _show(container, container.checkout.page(token), prefix, _explain(refused))
     if page.state is TranState.BANK and page.payment_system is PaymentSystem.PSE and page.bank_link:
         return redirect(page.bank_link, 303)
     return redirect(payment_url("", prefix, token), 303)
 
 
-def _explain(refused: Exception) -> str:
-    if isinstance(refused, IllegalTransition):
-        return "Este pago ya no admite cambios."
+def _explain(refused: BusinessRefusal) -> str:
     code = getattr(refused, "return_code", None)
     messages = {
         "FAIL_INVALIDFICODE": "Seleccione su banco.",
