@@ -7,7 +7,7 @@
 - when the service is paid in another currency ("Moneda legal servicio" differs from "Código de
   moneda para pago"), the rate (TRM) and the converted value, titled by "Label valor TRM" and
   "Label valor convertido con TRM", unless "Ocultar conversión moneda extrangera". The converted
-  value is `receipts.converted` of the payment's own `currency_rate`, the rate
+  value is `receipts.pay_value`: the payment's own `currency_rate`, the rate
   getTransactionInformation reports (`CurrencyRate`, `PayCurrency`): page and answer agree.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gateway.domain.merchant_services import MerchantService
-from gateway.domain.receipts import converted, visible_references
+from gateway.domain.receipts import pay_value, visible_references
 from gateway.domain.transactions import Transaction
 
 
@@ -56,15 +56,16 @@ def payment_form(transaction: Transaction, service: MerchantService) -> PaymentF
     else:
         lines.append(AmountLine("total", service.total_label or "Valor", value, currency))
     rate_title, rate = "", None
-    pay_currency = transaction.pay_currency
-    if pay_currency and pay_currency != currency and not service.hide_conversion:
+    paid = pay_value(transaction)
+    if paid is not None and not service.hide_conversion:
+        pay_currency = transaction.pay_currency
         rate = transaction.currency_rate
         rate_title = service.rate_label or "Tasa de cambio (TRM)"
         lines.append(
             AmountLine(
                 "converted",
                 service.converted_label or f"Valor a pagar en {pay_currency}",
-                converted(value, rate),
+                paid,
                 pay_currency,
             )
         )

@@ -84,6 +84,15 @@ def converted(value: Decimal, rate: Decimal) -> Decimal:
     return (value * rate).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+def pay_value(transaction: Transaction) -> Decimal | None:
+    """The payment's value in its pay currency at its own rate (the `PayCurrency` and
+    `CurrencyRate` getTransactionInformation reports), or None when it is paid in its own
+    currency."""
+    if transaction.pay_currency in ("", transaction.currency):
+        return None
+    return converted(transaction.trans_value, transaction.currency_rate)
+
+
 def receipt_of(
     transaction: Transaction,
     service: MerchantService,
@@ -97,16 +106,14 @@ def receipt_of(
     )
     amounts = None
     if service.show_values:
-        converts = transaction.pay_currency not in ("", transaction.currency)
+        paid = pay_value(transaction)
         amounts = ReceiptAmounts(
             value=transaction.trans_value,
             vat_value=transaction.trans_vat_value,
             currency=transaction.currency,
-            pay_value=converted(transaction.trans_value, transaction.currency_rate)
-            if converts
-            else None,
-            pay_currency=transaction.pay_currency if converts else None,
-            rate=transaction.currency_rate if converts else None,
+            pay_value=paid,
+            pay_currency=None if paid is None else transaction.pay_currency,
+            rate=None if paid is None else transaction.currency_rate,
         )
     approved = transaction.state is TranState.OK
     return Receipt(

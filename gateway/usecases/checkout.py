@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import structlog
 
 from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference
 from gateway.caja.coupons import register_coupon
-from gateway.clock import Clock, bogota_date
+from gateway.clock import Clock
 from gateway.domain.callbacks import notification_fields
 from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
 from gateway.domain.payment_form import PaymentForm, payment_form
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.receipts import Receipt, receipt_of
-from gateway.domain.transactions import Transaction, TranState
+from gateway.domain.transactions import Transaction, TranState, coupon_last_day
 from gateway.settings import Settings
 from gateway.store.uow import UnitOfWork
 from gateway.usecases.methods import PaymentMethods, bank_link
@@ -189,7 +189,7 @@ class Checkout:
         assert entity is not None and service is not None and transaction.ticket_id is not None
         methods = self._methods.offered(service)
         coupon_due_date = (
-            bogota_date(transaction.expires_at - timedelta(microseconds=1))
+            coupon_last_day(transaction.expires_at)
             if transaction.state is TranState.CAPTURED
             else None
         )

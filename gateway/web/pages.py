@@ -14,7 +14,6 @@ from gateway.bootstrap import Container
 from gateway.caja.coupon_pdf import render_coupon
 from gateway.domain.errors import BusinessRefusal, IllegalTransition
 from gateway.domain.payment_systems import PaymentSystem
-from gateway.domain.receipts import STATE_TEXT
 from gateway.domain.transactions import TranState
 from gateway.usecases.checkout import PaymentPage, SessionExpired, SessionNotFound
 from gateway.usecases.methods import payment_url
@@ -60,10 +59,7 @@ def _show(
         pdf_link = f"cupon.pdf?WsPm={page.token}" if page.coupon_pdf else ""
         return render("coupon.html", page=page, pdf_link=pdf_link)
     link = page.bank_link if page.state is TranState.BANK else ""
-    return render(
-        "result.html", page=page, state_text=STATE_TEXT[page.state], bank_link=link,
-        printable=printable,
-    )  # fmt: skip
+    return render("result.html", page=page, bank_link=link, printable=printable)
 
 
 def coupon_pdf(container: Container, request: Request) -> Response:
