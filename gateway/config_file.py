@@ -64,7 +64,15 @@ from gateway.domain.configuration import (
 )
 from gateway.domain.merchant_services import Entity, MerchantService, Problem
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
-from gateway.domain.references import LengthRule, ReferenceRule, ReferenceType
+from gateway.domain.references import (
+    LengthRule,
+    ListItem,
+    ListKind,
+    ReferenceList,
+    ReferenceRule,
+    ReferenceType,
+    ShownWhen,
+)
 
 Path = tuple[str | int, ...]
 
@@ -249,7 +257,7 @@ def _optional(reader: Reader) -> Reader:
     return lambda walk, value, path: None if value is None else reader(walk, value, path)
 
 
-def _choice(kind: type[ReferenceType] | type[PaymentSystem]) -> Reader:
+def _choice(kind: type[ReferenceType] | type[PaymentSystem] | type[ListKind]) -> Reader:
     names = [member.name for member in kind]
 
     def read(walk: _Walk, value: Any, path: Path) -> Any:
@@ -324,7 +332,25 @@ REFERENCE_KEYS: dict[str, Reader] = {
     "read_only": _bool,
     "length": _optional(_length),
     "double_payment_control": _bool,
+    "prefix": _optional(_text),
+    "help": _optional(_text),
+    "list": _optional(lambda walk, value, path: _list(walk, value, path)),
+    "shown_when": _optional(lambda walk, value, path: _shown_when(walk, value, path)),
 }
+LIST_KEYS: dict[str, Reader] = {
+    "kind": _choice(ListKind),
+    "prompt": _text,
+    "store_text": _bool,
+    "parent": _optional(_int),
+}
+LIST_ITEM_KEYS: dict[str, Reader] = {
+    "code": _text,
+    "text": _text,
+    "price": _optional(_decimal),
+    "currency": _optional(_text),
+    "parent": _optional(_text),
+}
+SHOWN_WHEN_KEYS: dict[str, Reader] = {"reference": _int, "values": _texts}
 INSTITUTION_KEYS: dict[str, Reader] = {
     "payment_system": _choice(PaymentSystem),
     "code": _text,
@@ -464,6 +490,33 @@ def _service(walk: _Walk, value: Any, path: Path, entity_code: str) -> MerchantS
     return MerchantService(entity_code=entity_code, **fields, references=tuple(references))
 
 
+def _list(walk: _Walk, value: Any, path: Path) -> Any:
+    """A reference's `list`: kind, prompt, store_text, parent and its `items`."""
+    mapping = walk.mapping(value, path, (*LIST_KEYS, "items"), required=("kind", "items"))
+    if mapping is None:
+        return _BAD
+    fields = walk.fields(mapping, path, LIST_KEYS)
+    items: list[ListItem] = []
+    listed = walk.sequence(mapping["items"], (*path, "items")) if "items" in mapping else None
+    for k, item in enumerate(listed or ()):
+        here = (*path, "items", k)
+        entry = walk.mapping(item, here, LIST_ITEM_KEYS, required=("code", "text"))
+        items.append(
+            ListItem(**{"code": "", "text": "", **walk.fields(entry, here, LIST_ITEM_KEYS)})
+        )
+    if "kind" not in fields:
+        return _BAD
+    return ReferenceList(items=tuple(items), **fields)
+
+
+def _shown_when(walk: _Walk, value: Any, path: Path) -> Any:
+    mapping = walk.mapping(value, path, SHOWN_WHEN_KEYS, required=("reference", "values"))
+    fields = walk.fields(mapping, path, SHOWN_WHEN_KEYS)
+    if mapping is None or len(fields) < 2:
+        return _BAD
+    return ShownWhen(fields["reference"], fields["values"])
+
+
 def _institution(walk: _Walk, value: Any, path: Path) -> FinancialInstitution:
     mapping = walk.mapping(value, path, INSTITUTION_KEYS, ("payment_system", "code", "name"))
     fields = walk.fields(mapping, path, INSTITUTION_KEYS)
@@ -588,8 +641,21 @@ def problems_as_errors(
 def _out(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")  # a quoted, exact decimal; never an exponent
-    if isinstance(value, PaymentSystem | ReferenceType):
+    if isinstance(value, PaymentSystem | ReferenceType | ListKind):
         return value.name
+    if isinstance(value, ReferenceList):
+        record = _record(value, LIST_KEYS)
+        record["items"] = [
+            {
+                key: _out(getattr(item, key))
+                for key in LIST_ITEM_KEYS
+                if getattr(item, key) is not None
+            }
+            for item in value.items
+        ]
+        return record
+    if isinstance(value, ShownWhen):
+        return {"reference": value.position, "values": _out(value.values)}
     if isinstance(value, LengthRule):
         return value.text
     if isinstance(value, tuple):

@@ -26,6 +26,8 @@ from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.references import (
     DOUBLE_PAYMENT_POSITIONS,
     MAX_REFERENCE_LENGTH,
+    ListKind,
+    ReferenceList,
     ReferenceRule,
     ReferenceType,
 )
@@ -275,7 +277,16 @@ SERVICE_MESSAGES = (
     "comment_before", "comment_after", "redirect_link_text", "coupon_message", "rate_label",
     "converted_label", "net_label", "tax_label", "total_label",
 )  # fmt: skip
-REFERENCE_TEXT_LIMITS = {"title": 100, "constant_value": MAX_REFERENCE_LENGTH, "length": 100}
+REFERENCE_TEXT_LIMITS = {
+    "title": 100,
+    "constant_value": MAX_REFERENCE_LENGTH,
+    "length": 100,
+    "prefix": 50,
+    "help": 500,
+}
+#: A list's texts: the item code is what is stored (a reference, at most 100).
+LIST_TEXT_LIMITS = {"prompt": 100, "code": MAX_REFERENCE_LENGTH, "text": MAX_REFERENCE_LENGTH}
+MAX_LIST_ITEMS = 1000  # a form's <select> beyond this is unusable (and the config a typo)
 INSTITUTION_TEXT_LIMITS = {"code": limits.FI_CODE.length, "name": 100}
 
 INT_COLUMN_MAX = 2**31 - 1  # the counters are INTEGER columns
@@ -390,6 +401,7 @@ def service_problems(service: MerchantService) -> list[Problem]:
                     "double-payment control (Control Pago Doble)",
                 )
             )
+    problems.extend(_lists_problems(service))
     if not service.accepts_double_payment and not any(
         rule.double_payment_control for rule in service.references[:DOUBLE_PAYMENT_POSITIONS]
     ):
@@ -415,7 +427,158 @@ def reference_problems(rule: ReferenceRule) -> list[Problem]:
     if rule.constant_value is not None:
         limit = REFERENCE_TEXT_LIMITS["constant_value"]
         _text(problems, "constant_value", rule.constant_value, limit)
+    if rule.prefix is not None:
+        _text(problems, "prefix", rule.prefix, REFERENCE_TEXT_LIMITS["prefix"], required=True)
+        if rule.length is not None and len(rule.prefix) >= rule.length.maximum:
+            problems.append(Problem(("prefix",), "leaves no room for the payer's part (length)"))
+    _message(problems, "help", rule.help, REFERENCE_TEXT_LIMITS["help"])
+    if rule.list is not None:
+        problems.extend(p.under("list") for p in _list_problems(rule, rule.list))
     return problems
+
+
+def _list_problems(rule: ReferenceRule, options: ReferenceList) -> list[Problem]:
+    """One list on its own: items, unique codes (per parent item), prices."""
+    problems: list[Problem] = []
+    _text(problems, "prompt", options.prompt, LIST_TEXT_LIMITS["prompt"], required=True)
+    if rule.type is ReferenceType.CONSTANT:
+        problems.append(Problem((), "a CONSTANT reference cannot have a list"))
+    if not options.items:
+        problems.append(Problem(("items",), "a list needs at least one item"))
+    elif len(options.items) > MAX_LIST_ITEMS:
+        problems.append(Problem(("items",), f"at most {MAX_LIST_ITEMS} items"))
+    seen: dict[tuple[str | None, str], int] = {}
+    for index, item in enumerate(options.items):
+        mine: list[Problem] = []
+        _text(mine, "code", item.code, LIST_TEXT_LIMITS["code"], required=True)
+        _text(mine, "text", item.text, LIST_TEXT_LIMITS["text"], required=True)
+        key = (item.parent, options.stored(item))
+        if key in seen:
+            what = "text" if options.store_text else "code"
+            mine.append(Problem((what,), f"{key[1]!r} is already items[{seen[key]}] of this list"))
+        seen.setdefault(key, index)
+        if options.kind is ListKind.PRICE:
+            if item.price is None:
+                mine.append(Problem(("price",), "every item of a PRICE list has a price"))
+            else:
+                _amount(mine, "price", item.price, 2, _MONEY_LIMIT, positive=True)
+        elif item.price is not None:
+            mine.append(Problem(("price",), "only items of a PRICE list have a price"))
+        if item.currency is not None and options.kind is not ListKind.PRICE:
+            mine.append(Problem(("currency",), "only items of a PRICE list carry a currency"))
+        if options.kind is ListKind.CURRENCY and item.code not in SUPPORTED_CURRENCIES:
+            mine.append(Problem(("code",), f"{item.code!r} is not a supported currency"))
+        if (item.parent is None) != (options.parent is None):
+            mine.append(
+                Problem(
+                    ("parent",),
+                    "items of a related list (with parent) name their parent item; "
+                    "items of a plain list do not",
+                )
+            )
+        problems.extend(p.under("items", index) for p in mine)
+    return problems
+
+
+def _lists_problems(service: MerchantService) -> list[Problem]:
+    """What ties lists together: parents and conditions name earlier lists and their items,
+    one price and one currency list at most, currencies the service can take."""
+    problems: list[Problem] = []
+    rules = service.references
+    own = {service.currency, service.pay_currency or service.currency}
+    kinds: dict[ListKind, int] = {}
+    for position, rule in enumerate(rules):
+        here = ("references", position)
+        options = rule.list
+        if options is not None:
+            if options.kind in (ListKind.PRICE, ListKind.CURRENCY):
+                if options.kind in kinds:
+                    problems.append(
+                        Problem(
+                            (*here, "list", "kind"),
+                            f"references[{kinds[options.kind]}] already has the "
+                            f"{options.kind.value} list (one per service)",
+                        )
+                    )
+                kinds.setdefault(options.kind, position)
+                if rule.hidden:
+                    problems.append(
+                        Problem((*here, "hidden"), f"a {options.kind.value} list must be seen")
+                    )
+            if options.kind is ListKind.PRICE and service.daily_value_limit:
+                problems.append(
+                    Problem(
+                        (*here, "list", "kind"),
+                        "a PRICE list cannot be combined with daily_value_limit: the limit is "
+                        "judged at creation, before the payer chooses a price",
+                    )
+                )
+            for index, item in enumerate(options.items):
+                currency = item.code if options.kind is ListKind.CURRENCY else item.currency
+                if currency is not None and currency not in own:
+                    problems.append(
+                        Problem(
+                            (*here, "list", "items", index, "currency"),
+                            f"{currency} is neither the service's currency nor its pay_currency",
+                        )
+                    )
+            if options.parent is not None:
+                parent = _earlier_list(problems, rules, position, options.parent, "parent")
+                if parent is not None:
+                    codes = {parent.stored(item) for item in parent.items}
+                    for index, item in enumerate(options.items):
+                        if item.parent is not None and item.parent not in codes:
+                            problems.append(
+                                Problem(
+                                    (*here, "list", "items", index, "parent"),
+                                    f"{item.parent!r} is not an item of references"
+                                    f"[{options.parent}]'s list",
+                                )
+                            )
+        condition = rule.shown_when
+        if condition is not None:
+            parent = _earlier_list(problems, rules, position, condition.position, "shown_when")
+            if not condition.values:
+                problems.append(Problem((*here, "shown_when", "values"), "name at least one item"))
+            if parent is not None:
+                codes = {parent.stored(item) for item in parent.items}
+                for index, value in enumerate(condition.values):
+                    if value not in codes:
+                        problems.append(
+                            Problem(
+                                (*here, "shown_when", "values", index),
+                                f"{value!r} is not an item of references"
+                                f"[{condition.position}]'s list",
+                            )
+                        )
+            if position == 0 or rule.double_payment_control:
+                problems.append(
+                    Problem(
+                        (*here, "shown_when"),
+                        "the first reference and the double-payment ones are always required "
+                        "of the merchant: they cannot be conditional",
+                    )
+                )
+    return problems
+
+
+def _earlier_list(
+    problems: list[Problem],
+    rules: tuple[ReferenceRule, ...],
+    position: int,
+    target: int,
+    name: str,
+) -> ReferenceList | None:
+    here = ("references", position, "list", "parent") if name == "parent" else (
+        "references", position, "shown_when", "reference",
+    )  # fmt: skip
+    if not 0 <= target < position:
+        problems.append(Problem(here, "must be the position of an earlier reference"))
+        return None
+    found = rules[target].list
+    if found is None:
+        problems.append(Problem(here, f"references[{target}] has no list"))
+    return found
 
 
 def institution_problems(institution: FinancialInstitution) -> list[Problem]:

@@ -1,7 +1,9 @@
 """What the payment form shows before the payer picks a method, as the service configures it:
 
 - the "Comentario antes del pago" at the top, and the "Mensaje para cupón de pago" by the coupon;
-- the references the payer may see (hidden ones left out), read-only: the merchant sent them;
+- the references (`gateway.domain.form_references`): those the merchant sent read-only with
+  their "Prefijo" and "Ayuda" (hidden ones left out), the empty ones the payer may fill as
+  fields (typed, or chosen from the reference's list);
 - the amounts: with VAT, the value without taxes, the taxes and the total, titled by the
   service's "Label valor sin impuestos / impuestos / total" (the gateway's words when unset);
 - when the service is paid in another currency ("Moneda legal servicio" differs from "Código de
@@ -13,11 +15,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from gateway.domain.form_references import ReferenceField, reference_fields
 from gateway.domain.merchant_services import MerchantService
-from gateway.domain.receipts import pay_value, visible_references
+from gateway.domain.receipts import pay_value
 from gateway.domain.transactions import Transaction
 
 
@@ -35,14 +39,28 @@ class AmountLine:
 class PaymentForm:
     comment_before: str | None
     coupon_message: str | None
-    references: tuple[tuple[str, str], ...]
+    references: tuple[ReferenceField, ...]
     amounts: tuple[AmountLine, ...]
     #: The rate's text ("1 USD = 3.950,12 COP") when a conversion is shown, else "".
     rate_title: str = ""
     rate: Decimal | None = None
 
+    @property
+    def shown(self) -> tuple[ReferenceField, ...]:
+        """The references to read (the merchant sent them)."""
+        return tuple(field for field in self.references if not field.editable)
 
-def payment_form(transaction: Transaction, service: MerchantService) -> PaymentForm:
+    @property
+    def fields(self) -> tuple[ReferenceField, ...]:
+        """The references the payer fills."""
+        return tuple(field for field in self.references if field.editable)
+
+
+def payment_form(
+    transaction: Transaction, service: MerchantService, entered: Mapping[int, str] | None = None
+) -> PaymentForm:
+    """`entered`: what the payer posted, kept in the fields when the form comes back with an
+    error."""
     value, vat, currency = (
         transaction.trans_value,
         transaction.trans_vat_value,
@@ -72,7 +90,7 @@ def payment_form(transaction: Transaction, service: MerchantService) -> PaymentF
     return PaymentForm(
         comment_before=service.comment_before,
         coupon_message=service.coupon_message,
-        references=visible_references(service, transaction.references),
+        references=reference_fields(service, transaction.references, entered),
         amounts=tuple(lines),
         rate_title=rate_title,
         rate=rate,

@@ -30,6 +30,74 @@ class ReferenceType(StrEnum):
     CONSTANT = "CONSTANT"  # "Valor Constante"
 
 
+class ListKind(StrEnum):
+    """The three list types of "Ítems y Listas"."""
+
+    TEXT = "TEXT"  # "Text List": options of text
+    PRICE = "PRICE"  # "Price List": the option chosen sets the payment's value
+    CURRENCY = "CURRENCY"  # "Currency List": the option chosen (COP, USD) sets its currency
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One item of a list: its code ("Código Ítem"), its text ("Nombre Ítem"), and, in a
+    price list, its price (with an optional currency: "Multimoneda en lista de precios"). In a
+    related list, `parent` is the code of the parent list's item it belongs to (Departamento
+    -> Municipio): the item is offered only when that one is chosen."""
+
+    code: str
+    text: str
+    price: Decimal | None = None
+    currency: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceList:
+    """The list of a reference ("Parámetros de lista").
+
+    `prompt` is the list's "Título Lista" (the first, empty option: "Seleccione Bimestre").
+    `store_text` is "Enviar POST": false stores (and answers through the web services) the
+    item's code, true its text. `parent` is the position of the reference whose list this one
+    depends on ("Referencia Relacionada", read from the child's side: the child names its
+    parent, so a list can only depend on an earlier one)."""
+
+    kind: ListKind
+    items: tuple[ListItem, ...]
+    prompt: str = "Seleccione"
+    store_text: bool = False
+    parent: int | None = None
+
+    def stored(self, item: ListItem) -> str:
+        return item.text if self.store_text else item.code
+
+    def item_for(self, value: str, parent_value: str | None = None) -> ListItem | None:
+        """The item `value` (as stored) names, among those offered under `parent_value`."""
+        for item in self.offered(parent_value):
+            if self.stored(item) == value:
+                return item
+        return None
+
+    def offered(self, parent_value: str | None = None) -> tuple[ListItem, ...]:
+        """The items to choose from: all of them, or in a related list those under the parent's
+        chosen item (`parent_value` is the parent's stored value; None: not chosen yet)."""
+        if self.parent is None or parent_value is None:
+            return self.items
+        return tuple(item for item in self.items if item.parent == parent_value)
+
+
+@dataclass(frozen=True)
+class ShownWhen:
+    """A conditional reference ("Listas condicionadas"): it is part of the form only while
+    the list at `position` holds one of `values` (stored values of that list)."""
+
+    position: int
+    values: tuple[str, ...]
+
+    def holds(self, refs: tuple[str, ...] | list[str]) -> bool:
+        return self.position < len(refs) and refs[self.position].strip() in self.values
+
+
 CUSTOMER_ID_TYPES = frozenset({"CC", "CE", "NIT", "TI", "PP", "RC", "DE", "CI", "RNC"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CUSTOMER_ID = re.compile(r"^[0-9A-Za-z-]+$")
@@ -85,6 +153,14 @@ class ReferenceRule:
     read_only: bool = False
     length: LengthRule | None = None
     double_payment_control: bool = False
+    #: "Prefijo": fixed text before what the payer types; stored in front of it.
+    prefix: str | None = None
+    #: "Ayuda": a text telling the payer what to enter.
+    help: str | None = None
+    #: "Lista": the reference is chosen from a list (text, price or currency list).
+    list: ReferenceList | None = None
+    #: Only part of the form when another reference's list holds given items.
+    shown_when: ShownWhen | None = None
 
     def normalize(self, position: int, raw: str) -> str:
         """The value stored for what the merchant sent at `position`, or InvalidReference.
@@ -110,6 +186,8 @@ class ReferenceRule:
             raise InvalidReference(
                 f"reference {position + 1} ({self.title}) is not a valid {self.type.value.lower()}"
             )
+        if self.list is not None and self.list.item_for(value) is None:
+            raise InvalidReference(f"reference {position + 1} ({self.title}) is not in its list")
         return raw.upper() if self.uppercase else raw
 
 
@@ -147,9 +225,25 @@ def normalize_references(
     normalized = [
         rules[i].normalize(i, value) if i < len(rules) else value for i, value in enumerate(padded)
     ]
+    _check_related(rules, normalized)
     # Echo count and order as received: configured-but-unsent trailing references that came out
     # empty are not invented on the way back.
     return tuple(normalized[: max(len(sent), _last_filled(normalized) + 1)])
+
+
+def _check_related(rules: tuple[ReferenceRule, ...], values: list[str]) -> None:
+    """A related list's item must belong to the parent's chosen item."""
+    for position, rule in enumerate(rules):
+        options = rule.list
+        value = values[position].strip() if position < len(values) else ""
+        if options is None or options.parent is None or not value:
+            continue
+        parent = values[options.parent].strip() if options.parent < len(values) else ""
+        if options.item_for(value, parent) is None:
+            raise InvalidReference(
+                f"reference {position + 1} ({rule.title}) does not belong to reference "
+                f"{options.parent + 1}'s item"
+            )
 
 
 def _last_filled(values: list[str]) -> int:

@@ -228,6 +228,49 @@ class Transaction:
         self.move_to(target, at=now, source=source, detail=f"{reason} (due {due})")
         return True
 
+    def fill_references(
+        self,
+        references: tuple[str, ...],
+        positions: tuple[int, ...],
+        *,
+        at: datetime,
+        source: str,
+        trans_value: Decimal,
+        trans_vat_value: Decimal,
+        currency: str,
+        pay_currency: str,
+        currency_rate: Decimal,
+    ) -> None:
+        """The payer filled references the merchant left empty (`positions`, see
+        `gateway.domain.form_references`), which may set the value or the currency (a price or
+        currency list). Only while the payment is CREATED, and only empty positions: what the
+        merchant sent is never rewritten. Recorded as a CREATED -> CREATED line of the history
+        naming the positions and, when it changed, the money."""
+        if self.state is not TranState.CREATED:
+            raise IllegalTransition(self.state.value, self.state.value)
+        for position in positions:
+            if position < len(self.references) and self.references[position].strip():
+                raise ValueError(f"reference {position + 1} was sent: it is not the payer's")
+        detail = "payer filled references " + ", ".join(str(p + 1) for p in positions)
+        money = (trans_value, trans_vat_value, currency, pay_currency, currency_rate)
+        before = (
+            self.trans_value, self.trans_vat_value, self.currency, self.pay_currency,
+            self.currency_rate,
+        )  # fmt: skip
+        if money != before:
+            detail += (
+                f"; value {self.trans_value} {self.currency} -> {trans_value} {currency}"
+                f" (VAT {trans_vat_value}, paid in {pay_currency} at {currency_rate})"
+            )
+        self.references = references
+        self.trans_value, self.trans_vat_value, self.currency = (
+            trans_value,
+            trans_vat_value,
+            currency,
+        )
+        self.pay_currency, self.currency_rate = pay_currency, currency_rate
+        self.history.append(StateChange(self.state, self.state, at, source, detail))
+
     def choose(self, system: PaymentSystem, institution: FinancialInstitution | None) -> None:
         """The payer (or merchant) picked the method and, for PSE and cards, the institution."""
         self.payment_system = system

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -21,7 +22,15 @@ from sqlalchemy.orm import Session
 
 from gateway.domain.merchant_services import Entity, MerchantService
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
-from gateway.domain.references import LengthRule, ReferenceRule, ReferenceType
+from gateway.domain.references import (
+    LengthRule,
+    ListItem,
+    ListKind,
+    ReferenceList,
+    ReferenceRule,
+    ReferenceType,
+    ShownWhen,
+)
 from gateway.store.models import (
     EntityRow,
     FinancialInstitutionRow,
@@ -292,7 +301,55 @@ def _reference_values(rule: ReferenceRule) -> dict[str, Any]:
         "read_only": rule.read_only,
         "length_rule": rule.length.text if rule.length else None,
         "double_payment_control": rule.double_payment_control,
+        "prefix": rule.prefix,
+        "help_text": rule.help,
+        "list_config": _list_json(rule.list),
+        "shown_when": None
+        if rule.shown_when is None
+        else {"reference": rule.shown_when.position, "values": list(rule.shown_when.values)},
     }
+
+
+def _list_json(options: ReferenceList | None) -> dict[str, Any] | None:
+    if options is None:
+        return None
+    return {
+        "kind": options.kind.value,
+        "prompt": options.prompt,
+        "store_text": options.store_text,
+        "parent": options.parent,
+        "items": [
+            {
+                "code": item.code,
+                "text": item.text,
+                "price": None if item.price is None else format(item.price, "f"),
+                "currency": item.currency,
+                "parent": item.parent,
+            }
+            for item in options.items
+        ],
+    }
+
+
+def _list_of(data: dict[str, Any] | None) -> ReferenceList | None:
+    if data is None:
+        return None
+    return ReferenceList(
+        kind=ListKind(data["kind"]),
+        prompt=data["prompt"],
+        store_text=data["store_text"],
+        parent=data["parent"],
+        items=tuple(
+            ListItem(
+                code=item["code"],
+                text=item["text"],
+                price=None if item["price"] is None else Decimal(item["price"]),
+                currency=item["currency"],
+                parent=item["parent"],
+            )
+            for item in data["items"]
+        ),
+    )
 
 
 def _entity(row: EntityRow) -> Entity:
@@ -318,6 +375,12 @@ def _service(row: ServiceRow) -> MerchantService:
             read_only=ref.read_only,
             length=LengthRule.parse(ref.length_rule),
             double_payment_control=ref.double_payment_control,
+            prefix=ref.prefix,
+            help=ref.help_text,
+            list=_list_of(ref.list_config),
+            shown_when=None
+            if ref.shown_when is None
+            else ShownWhen(ref.shown_when["reference"], tuple(ref.shown_when["values"])),
         )
         for ref in row.references
     )

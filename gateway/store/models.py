@@ -151,6 +151,14 @@ class ServiceReferenceRow(Base):
     read_only: Mapped[bool] = mapped_column(Boolean, default=False)
     length_rule: Mapped[str | None] = mapped_column(String(100))
     double_payment_control: Mapped[bool] = mapped_column(Boolean, default=False)
+    prefix: Mapped[str | None] = mapped_column(String(50))
+    help_text: Mapped[str | None] = mapped_column(String(500))
+    #: The reference's list (`ReferenceList`: kind, prompt, store_text, parent, items with
+    #: prices as decimal strings) as JSON: read and written whole with the service, never
+    #: queried item by item.
+    list_config: Mapped[dict | None] = mapped_column(JSON)
+    #: A conditional reference: {"reference": position, "values": [stored values]}.
+    shown_when: Mapped[dict | None] = mapped_column(JSON)
 
 
 class FinancialInstitutionRow(Base):

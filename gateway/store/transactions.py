@@ -472,6 +472,49 @@ class TransactionRepository:
         `gateway.caja.jobs.canje_lapsed_due` ends those; a cash coupon not yet paid is."""
         return list(self._db.scalars(_DUE_FOR_EXPIRY, {"now": now, "limit": limit}))
 
+    def write_filled_references(self, transaction: Transaction, positions: tuple[int, ...]) -> None:
+        """Store what `Transaction.fill_references` changed: the references at `positions`
+        (only rows still empty are updated, a missing trailing one is inserted; anything else
+        is ConcurrentUpdate: a sent reference is never overwritten) and the money columns,
+        while the row is CREATED. The history line is written by the `save` that follows."""
+        ticket_id = transaction.ticket_id
+        assert ticket_id is not None
+        for position in positions:
+            value = transaction.references[position]
+            updated = self._db.execute(
+                update(_refs)
+                .where(
+                    _refs.c.ticket_id == ticket_id,
+                    _refs.c.position == position,
+                    _refs.c.value == "",
+                )
+                .values(value=value)
+            ).rowcount
+            if updated == 1:
+                continue
+            present = self._db.scalar(
+                select(_refs.c.position).where(
+                    _refs.c.ticket_id == ticket_id, _refs.c.position == position
+                )
+            )
+            if present is not None:
+                raise ConcurrentUpdate(f"ticket {ticket_id}: reference {position + 1} is not empty")
+            self._db.execute(
+                insert(_refs).values(ticket_id=ticket_id, position=position, value=value)
+            )
+        money = {
+            name: getattr(transaction, name)
+            for name in ("trans_value", "trans_vat_value", "currency", "pay_currency")
+        }
+        money["currency_rate"] = transaction.currency_rate
+        result = self._db.execute(
+            update(_t)
+            .where(_t.c.ticket_id == ticket_id, _t.c.state == TranState.CREATED.value)
+            .values(**money)
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(f"ticket {ticket_id} is no longer waiting for the payer")
+
 
 @dataclass(frozen=True)
 class ClaimedCallback:

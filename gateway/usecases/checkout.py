@@ -7,7 +7,7 @@ off, no connector) the page says so and the payment lapses at the end of its ses
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +19,8 @@ from gateway.caja.coupons import register_coupon
 from gateway.clock import Clock
 from gateway.domain.callbacks import notification_fields
 from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
+from gateway.domain.form_references import fill
+from gateway.domain.merchant_services import MerchantService
 from gateway.domain.payment_form import PaymentForm, payment_form
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.receipts import Receipt, receipt_of
@@ -93,10 +95,11 @@ class Checkout:
         self._settings = settings
         self._methods = methods
 
-    def page(self, token: str) -> PaymentPage:
+    def page(self, token: str, entered: Mapping[int, str] | None = None) -> PaymentPage:
+        """`entered`: the payer's posted references, kept when the form comes back."""
         with self._uow() as uow:
             transaction = self._find(uow, token, lock=False)
-            return self._page(uow, transaction, self._clock.now())
+            return self._page(uow, transaction, self._clock.now(), entered)
 
     def choose(
         self,
@@ -105,8 +108,11 @@ class Checkout:
         method: str | None,
         fi_code: str | None = None,
         card: tuple[str | None, ...] | None = None,
+        entered: Mapping[int, str] | None = None,
     ) -> PaymentPage:
-        """The payer picked a method: settle it as processTransactionPayment would."""
+        """The payer picked a method: settle it as processTransactionPayment would. First the
+        references the payer filled (`entered`, by position) are checked and stored
+        (`InvalidEntry` with the payer's message when one is wrong: nothing is stored)."""
         now = self._clock.now()
         with self._uow() as uow:
             transaction = self._find(uow, token, lock=True)
@@ -114,6 +120,7 @@ class Checkout:
                 raise SessionExpired(f"ticket {transaction.ticket_id} expired")
             service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
             assert service is not None
+            _fill_form(uow, transaction, service, entered or {}, now)
             system = service.resolve_payment_system(method)
             if system is None:
                 raise InvalidPaymentSystem("choose a payment method")
@@ -183,7 +190,13 @@ class Checkout:
             raise SessionNotFound("no payment for this link")
         return transaction
 
-    def _page(self, uow: UnitOfWork, transaction: Transaction, now: datetime) -> PaymentPage:
+    def _page(
+        self,
+        uow: UnitOfWork,
+        transaction: Transaction,
+        now: datetime,
+        entered: Mapping[int, str] | None = None,
+    ) -> PaymentPage:
         entity = uow.catalog.entity(transaction.entity_code)
         service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
         assert entity is not None and service is not None and transaction.ticket_id is not None
@@ -218,7 +231,7 @@ class Checkout:
             ),
             bank_link=_web_link(bank_link(transaction)),
             coupon_due_date=coupon_due_date,
-            form=payment_form(transaction, service),
+            form=payment_form(transaction, service, entered),
             coupon_pdf=coupon_due_date is not None
             and bool(transaction.invoice)
             and uow.caja.coupon_agreement(transaction.entity_code, transaction.srv_code)
@@ -234,6 +247,44 @@ class Checkout:
             if transaction.state is TranState.OK
             else "",
         )
+
+
+def _fill_form(
+    uow: UnitOfWork,
+    transaction: Transaction,
+    service: MerchantService,
+    entered: Mapping[int, str],
+    now: datetime,
+) -> None:
+    """The references the payer filled, before the method is chosen (one unit of work: if the
+    choice is then refused, nothing of the form is kept either)."""
+    filled = fill(
+        service,
+        transaction.references,
+        entered,
+        trans_value=transaction.trans_value,
+        trans_vat_value=transaction.trans_vat_value,
+        currency=transaction.currency,
+    )
+    money = (filled.trans_value, filled.trans_vat_value, filled.currency, filled.pay_currency)
+    same_money = money == (
+        transaction.trans_value, transaction.trans_vat_value, transaction.currency,
+        transaction.pay_currency,
+    ) and filled.currency_rate == transaction.currency_rate  # fmt: skip
+    if not filled.positions and same_money:
+        return
+    transaction.fill_references(
+        filled.references,
+        filled.positions,
+        at=now,
+        source="page:checkout",
+        trans_value=filled.trans_value,
+        trans_vat_value=filled.trans_vat_value,
+        currency=filled.currency,
+        pay_currency=filled.pay_currency,
+        currency_rate=filled.currency_rate,
+    )
+    uow.transactions.write_filled_references(transaction, filled.positions)
 
 
 def _web_link(url: str | None) -> str:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 from gateway.bootstrap import Container
 from gateway.caja.coupon_pdf import render_coupon
 from gateway.domain.errors import BusinessRefusal, IllegalTransition
+from gateway.domain.form_references import InvalidEntry
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import TranState
 from gateway.usecases.checkout import PaymentPage, SessionExpired, SessionNotFound
@@ -89,8 +90,15 @@ def _choose(container: Container, request: Request, prefix: str, token: str) -> 
         form.get("card_number"), form.get("card_expiry"), form.get("card_cvv"),
         form.get("installments"),
     )  # fmt: skip
+    entered = {
+        int(name[3:]): value
+        for name, value in form.items()
+        if name.startswith("ref") and name[3:].isdigit() and len(name) < 7
+    }
     try:
-        page = container.checkout.choose(token, prefix, method, form.get("fi"), card)
+        page = container.checkout.choose(token, prefix, method, form.get("fi"), card, entered)
+    except InvalidEntry as wrong:
+        return _show(container, container.checkout.page(token, entered), prefix, wrong.message)
     except SessionExpired:
         return _expired()
     except IllegalTransition:
@@ -100,7 +108,8 @@ def _choose(container: Container, request: Request, prefix: str, token: str) -> 
             "Consulte su estado en el enlace del pago.",
         )  # fmt: skip
     except BusinessRefusal as refused:
-        return _show(container, container.checkout.page(token), prefix, _explain(refused))
+        page = container.checkout.page(token, entered)
+        return _show(container, page, prefix, _explain(refused))
     if page.state is TranState.BANK and page.payment_system is PaymentSystem.PSE and page.bank_link:
         return redirect(page.bank_link, 303)
     return redirect(payment_url("", prefix, token), 303)

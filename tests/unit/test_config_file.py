@@ -208,6 +208,8 @@ def test_every_key_is_in_the_readme_with_its_default():
         *config_file.SERVICE_KEYS,
         "references",
         *config_file.REFERENCE_KEYS,
+        *config_file.LIST_KEYS,
+        "items",
         *config_file.INSTITUTION_KEYS,
         *config_file.BANK_KEYS,
         "users",
@@ -236,7 +238,7 @@ def test_text_limits_are_the_store_columns():
         assert width(models.EntityRow, name) == limit, name
     for name, limit in ms.SERVICE_TEXT_LIMITS.items():
         assert width(models.ServiceRow, name) == limit, name
-    columns = {"length": "length_rule"}
+    columns = {"length": "length_rule", "help": "help_text"}
     for name, limit in ms.REFERENCE_TEXT_LIMITS.items():
         assert width(models.ServiceReferenceRow, columns.get(name, name)) == limit, name
     for name, limit in ms.INSTITUTION_TEXT_LIMITS.items():
