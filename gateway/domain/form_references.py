@@ -96,14 +96,7 @@ class ReferenceField:
 
 def payer_editable(rule: ReferenceRule, position: int, value: str) -> bool:
     """Whether the payer fills this reference on the form (see the module's docstring)."""
-    return (
-        not value.strip()
-        and position > 0
-        and not rule.hidden
-        and not rule.read_only
-        and rule.type is not ReferenceType.CONSTANT
-        and not rule.double_payment_control
-    )
+    return not value.strip() and rule.payer_fills(position)
 
 
 def reference_fields(
@@ -129,14 +122,15 @@ def reference_fields(
                 _editable(service, position, entered.get(position, ""), values, parent_fixed)
             )
         elif value.strip():
-            fields.append(_read_only(rule, position, value))
+            fields.append(_read_only(rule, position, value, values))
     return tuple(fields)
 
 
-def _read_only(rule: ReferenceRule, position: int, value: str) -> ReferenceField:
+def _read_only(rule: ReferenceRule, position: int, value: str, values: list[str]) -> ReferenceField:
     shown = value.strip()
     if rule.list is not None:
-        item = rule.list.item_for(shown)
+        parent = rule.list.parent
+        item = rule.list.item_for(shown, values[parent].strip() if parent is not None else None)
         shown = item.text if item is not None else shown
     prefix = rule.prefix or ""
     if prefix and shown.startswith(prefix):
@@ -249,6 +243,8 @@ def fill(
     trans_value: Decimal,
     trans_vat_value: Decimal,
     currency: str,
+    pay_currency: str,
+    currency_rate: Decimal,
 ) -> Filled:
     """Apply what the payer entered to the payer-editable references; InvalidEntry (Spanish)
     for the first one that is wrong. Entries for other positions are ignored: a read-only or
@@ -257,7 +253,7 @@ def fill(
     values = list(refs) + [""] * max(0, len(rules) - len(refs))
     editable = [payer_editable(rule, i, values[i]) for i, rule in enumerate(rules)]
     positions: list[int] = []
-    value, vat = trans_value, trans_vat_value
+    value, vat, sent_currency = trans_value, trans_vat_value, currency
     price_set = False
     for position, rule in enumerate(rules):
         if not editable[position]:
@@ -281,7 +277,12 @@ def fill(
         values[position] = stored
         if stored:
             positions.append(position)
-        item = rule.list.item_for(stored.strip()) if rule.list and stored else None
+        item = None
+        if rule.list is not None and stored:
+            parent_at = rule.list.parent
+            item = rule.list.item_for(
+                stored.strip(), values[parent_at].strip() if parent_at is not None else None
+            )
         if item is not None and rule.list.kind is ListKind.PRICE and item.price is not None:
             value, price_set = item.price, True
             currency = item.currency or currency
@@ -289,10 +290,12 @@ def fill(
             currency = item.code
     if price_set:
         vat = service.resolve_vat(value, None)
-    if currency == service.currency:
-        pay_currency, rate = service.pay_currency or currency, service.currency_rate
-    else:  # paid in the currency chosen, as it is: no conversion
-        pay_currency, rate = currency, Decimal(1)
+    rate = currency_rate
+    if currency != sent_currency:  # a list chose it: the service's conversion, or none
+        if currency == service.currency:
+            pay_currency, rate = service.pay_currency or currency, service.currency_rate
+        else:  # paid in the currency chosen, as it is
+            pay_currency, rate = currency, Decimal(1)
     last = max([len(refs), *(p + 1 for p in positions)])
     return Filled(tuple(values[:last]), tuple(positions), value, vat, currency, pay_currency, rate)
 

@@ -162,6 +162,20 @@ class ReferenceRule:
     #: Only part of the form when another reference's list holds given items.
     shown_when: ShownWhen | None = None
 
+    def payer_fills(self, position: int) -> bool:
+        """Whether the payer may fill this reference on the payment form when the merchant left
+        it empty: not hidden, read-only or constant, and not one the payment was judged by at
+        creation (the first is the payer key of the daily limits; the "Control Pago Doble"
+        ones make the double-payment key, checked under its lock). Those keys, stored on the
+        payment, therefore never change after creation."""
+        return (
+            position > 0
+            and not self.hidden
+            and not self.read_only
+            and self.type is not ReferenceType.CONSTANT
+            and not self.double_payment_control
+        )
+
     def normalize(self, position: int, raw: str) -> str:
         """The value stored for what the merchant sent at `position`, or InvalidReference.
 
@@ -215,20 +229,41 @@ def _type_accepts(kind: ReferenceType, value: str) -> bool:
 
 
 def normalize_references(
-    rules: tuple[ReferenceRule, ...], sent: tuple[str, ...]
+    rules: tuple[ReferenceRule, ...], sent: tuple[str, ...], *, payer_fills: bool = False
 ) -> tuple[str, ...]:
-    """Check `sent` against the service's rules; keep count and order, extra entries as sent."""
+    """Check `sent` against the service's rules; keep count and order, extra entries as sent.
+
+    `payer_fills`: the payer will see the payment form (createTransactionPayment), so a
+    required reference the payer may fill (`ReferenceRule.payer_fills`) can come empty: the
+    form asks for it before any method is chosen. processTransactionPayment settles at once,
+    so there every required reference must be sent. A conditional reference (`shown_when`)
+    whose condition the sent references do not meet is not required.
+    """
     if not sent or not sent[0].strip():
         if not (rules and rules[0].type is ReferenceType.CONSTANT):
             raise InvalidReference("the first reference is required")
     padded = sent + ("",) * max(0, len(rules) - len(sent))
     normalized = [
-        rules[i].normalize(i, value) if i < len(rules) else value for i, value in enumerate(padded)
-    ]
+        value if i >= len(rules) or _deferred(rules, i, padded, payer_fills)
+        else rules[i].normalize(i, value)
+        for i, value in enumerate(padded)
+    ]  # fmt: skip
     _check_related(rules, normalized)
     # Echo count and order as received: configured-but-unsent trailing references that came out
     # empty are not invented on the way back.
     return tuple(normalized[: max(len(sent), _last_filled(normalized) + 1)])
+
+
+def _deferred(
+    rules: tuple[ReferenceRule, ...], position: int, values: tuple[str, ...], payer_fills: bool
+) -> bool:
+    """An empty required reference that is not required now (see `normalize_references`)."""
+    rule = rules[position]
+    if values[position].strip() or not rule.required:
+        return False
+    if rule.shown_when is not None and not rule.shown_when.holds(values):
+        return True
+    return payer_fills and rule.payer_fills(position)
 
 
 def _check_related(rules: tuple[ReferenceRule, ...], values: list[str]) -> None:

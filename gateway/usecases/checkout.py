@@ -265,6 +265,8 @@ def _fill_form(
         trans_value=transaction.trans_value,
         trans_vat_value=transaction.trans_vat_value,
         currency=transaction.currency,
+        pay_currency=transaction.pay_currency,
+        currency_rate=transaction.currency_rate,
     )
     money = (filled.trans_value, filled.trans_vat_value, filled.currency, filled.pay_currency)
     same_money = money == (

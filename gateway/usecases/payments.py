@@ -163,7 +163,11 @@ class Payments:
             raise InvalidServiceCode(f"entity {entity_code} has no service {srv_code!r}")
         service.ensure_open(bogota_date(now))
 
-        references = normalize_references(service.references, command.references)
+        references = normalize_references(
+            service.references,
+            command.references,
+            payer_fills=operation == "createTransactionPayment",  # the payer sees the form
+        )
         value = service.resolve_value(command.trans_value)
         vat = service.resolve_vat(value, command.trans_vat_value)
         currency = service.resolve_currency(command.srv_currency)
