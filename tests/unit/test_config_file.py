@@ -397,3 +397,82 @@ def test_a_bank_listed_twice_is_refused():
           - {code: '051', name: Davivienda otra vez}
         """
     ) == ["line 3: banks[1].code: bank 051 is already listed at banks[0]"]
+
+
+LISTS = textwrap.dedent(
+    """\
+    entities:
+      - code: '1'
+        name: N
+        services:
+          - code: '2'
+            description: D
+            open_value: true
+            currency: USD
+            pay_currency: COP
+            currency_rate: '3950'
+            references:
+              - {title: Cédula, type: CUSTOMER_ID, required: true}
+              - title: Expediente
+                prefix: DOP-2014-FG-
+                help: Los 8 dígitos de su expediente
+                length: '20'
+              - title: Programa
+                required: true
+                list:
+                  kind: PRICE
+                  prompt: Seleccione el programa
+                  items:
+                    - {code: PRE, text: Pregrado, price: '350.00'}
+                    - {code: POS, text: Posgrado, price: '900000.50', currency: COP}
+              - title: Departamento
+                list:
+                  kind: TEXT
+                  store_text: true
+                  items: [{code: '05', text: Antioquia}, {code: '11', text: Bogotá}]
+              - title: Municipio
+                list:
+                  kind: TEXT
+                  parent: 3
+                  items:
+                    - {code: '001', text: Medellín, parent: Antioquia}
+                    - {code: '001', text: Bogotá, parent: Bogotá}
+              - title: Tipo
+                list: {kind: TEXT, items: [{code: P, text: Persona}, {code: E, text: Empresa}]}
+              - {title: NIT, type: INTEGER, required: true, shown_when: {reference: 5, values: [E]}}
+              - title: Moneda
+                list:
+                  kind: CURRENCY
+                  items: [{code: USD, text: Dólares}, {code: COP, text: Pesos}]
+    """
+)
+
+
+def test_lists_prefix_and_help_round_trip_through_the_file():
+    configuration = load(LISTS)
+    rules = configuration.entities[0].services[0].references
+    assert (rules[1].prefix, rules[1].help) == ("DOP-2014-FG-", "Los 8 dígitos de su expediente")
+    assert rules[2].list.items[1].price == Decimal("900000.50")
+    assert rules[2].list.items[1].currency == "COP" and rules[2].list.prompt.startswith("Selec")
+    assert rules[3].list.store_text and rules[4].list.parent == 3
+    assert rules[6].shown_when.position == 5 and rules[6].shown_when.values == ("E",)
+    text = dump(configuration)
+    assert "price: '900000.50'" in text  # money quoted, exact
+    assert load(text) == configuration
+    assert dump(load(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("kind: PRICE", "kind: LIST", "must be one of TEXT, PRICE, CURRENCY, not 'LIST'"),
+        ("price: '350.00'", "price: 1.5", "1.5 is a YAML float, which is not exact"),
+        ("store_text: true", "colour: red", "unknown key"),
+        ("values: [E]", "values: E", "must be a list"),
+    ],
+)
+def test_list_mistakes_are_reported_with_their_path(old, new, message):
+    assert old in LISTS
+    with pytest.raises(ConfigFileError) as failed:
+        load(LISTS.replace(old, new))
+    assert any(message in str(error) for error in failed.value.errors), failed.value.errors
