@@ -87,6 +87,8 @@ class ReferenceField:
     prompt: str = ""
     #: A conditional reference's note ("Solo si «Tipo» es «Empresa»"), "" otherwise.
     condition: str = ""
+    #: A price list the payer chooses from: the option sets the payment's value.
+    sets_value: bool = False
 
     @property
     def key(self) -> str:
@@ -172,6 +174,7 @@ def _editable(
         groups=groups,
         prompt=prompt,
         condition=condition,
+        sets_value=rule.list is not None and rule.list.kind is ListKind.PRICE,
     )
 
 

@@ -44,6 +44,8 @@ class PaymentForm:
     #: The rate's text ("1 USD = 3.950,12 COP") when a conversion is shown, else "".
     rate_title: str = ""
     rate: Decimal | None = None
+    #: Instead of the amounts, while the payer is still to choose the price from a list.
+    value_note: str = ""
 
     @property
     def shown(self) -> tuple[ReferenceField, ...]:
@@ -87,10 +89,20 @@ def payment_form(
                 pay_currency,
             )
         )
+    fields = reference_fields(service, transaction.references, entered)
+    priced = next((field for field in fields if field.sets_value), None)
+    if priced is not None:  # the merchant's value is not what the payer will pay
+        return PaymentForm(
+            comment_before=service.comment_before,
+            coupon_message=service.coupon_message,
+            references=fields,
+            amounts=(),
+            value_note=f"El valor a pagar es el de la opción que elija en «{priced.title}».",
+        )
     return PaymentForm(
         comment_before=service.comment_before,
         coupon_message=service.coupon_message,
-        references=reference_fields(service, transaction.references, entered),
+        references=fields,
         amounts=tuple(lines),
         rate_title=rate_title,
         rate=rate,

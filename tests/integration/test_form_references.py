@@ -110,6 +110,9 @@ def test_the_form_shows_fields_with_labels_prefix_help_and_lists(browser, contai
     nit = re.search(r'<input type="text" id="ref6"[^>]*>', page).group(0)
     assert 'inputmode="numeric"' in nit and "required" not in nit  # it may not apply
     assert 'id="ref6-condition">Solo si «Tipo de cliente» es «Empresa»</p>' in page
+    # The merchant's 1000 is not what the payer will pay: the price chosen is.
+    assert 'id="amount-total"' not in page
+    assert "El valor a pagar es el de la opción que elija en «Programa»." in page
     # Every field the payer fills has its label.
     for key in re.findall(r'<(?:input|select) [^>]*id="(ref\d+)"', page):
         assert f'<label for="{key}">' in page, key
