@@ -5,7 +5,6 @@ and what a price or currency list does to the payment's money."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,58 +13,18 @@ from gateway.domain.errors import IllegalTransition, InvalidReference
 from gateway.domain.form_references import InvalidEntry, fill, reference_fields
 from gateway.domain.merchant_services import MerchantService, service_problems
 from gateway.domain.references import (
-    LengthRule,
     ListItem,
     ListKind,
     ReferenceList,
     ReferenceRule,
-    ReferenceType,
     ShownWhen,
     normalize_references,
 )
-from gateway.domain.transactions import Transaction, TranState
+from gateway.domain.transactions import TranState
+from tests.form_lists import CITY, PROGRAM, RULES, STATE
+from tests.unit.test_transactions import AT
+from tests.unit.test_transactions import transaction as transaction_
 
-PROGRAM = ReferenceList(
-    ListKind.PRICE,
-    (
-        ListItem("PRE", "Pregrado", Decimal("350000.00")),
-        ListItem("POS", "Posgrado", Decimal("900000.50")),
-    ),
-    prompt="Seleccione el programa",
-)
-STATE = ReferenceList(
-    ListKind.TEXT,
-    (ListItem("05", "Antioquia"), ListItem("11", "Bogotá D.C.")),
-    prompt="Seleccione el departamento",
-)
-CITY = ReferenceList(
-    ListKind.TEXT,
-    (
-        ListItem("001", "Medellín", parent="05"),
-        ListItem("088", "Bello", parent="05"),
-        ListItem("001", "Bogotá", parent="11"),
-    ),
-    parent=3,
-)
-KIND = ReferenceList(ListKind.TEXT, (ListItem("P", "Persona"), ListItem("E", "Empresa")))
-RULES = (
-    ReferenceRule("Cédula", ReferenceType.CUSTOMER_ID, required=True, double_payment_control=True),
-    ReferenceRule(
-        "Expediente",
-        required=True,
-        prefix="DOP-2014-FG-",
-        help="Los 8 dígitos de su expediente",
-        length=LengthRule.parse("20"),
-        uppercase=True,
-    ),
-    ReferenceRule("Programa", required=True, list=PROGRAM),
-    ReferenceRule("Departamento", list=STATE),
-    ReferenceRule("Municipio", list=CITY),
-    ReferenceRule("Tipo de cliente", required=True, list=KIND),
-    ReferenceRule("NIT", ReferenceType.INTEGER, required=True, shown_when=ShownWhen(5, ("E",))),
-    ReferenceRule("Convenio", ReferenceType.CONSTANT, constant_value="0042", hidden=True),
-    ReferenceRule("Correo", ReferenceType.EMAIL, read_only=True),
-)
 SERVICE = MerchantService(
     "10001",
     "3001",
@@ -240,21 +199,8 @@ def test_the_merchant_sends_list_items_and_related_pairs_that_exist():
 
 
 def test_the_transaction_records_the_filling_once_while_created():
-    at = datetime(2026, 3, 2, 15, tzinfo=UTC)
-    transaction = Transaction.open(
-        at=at,
-        source="test",
-        entity_code="10001",
-        srv_code="3001",
-        trans_value=Decimal("1000"),
-        trans_vat_value=Decimal(0),
-        currency="COP",
-        pay_currency="COP",
-        currency_rate=Decimal(1),
-        references=SENT,
-        expires_at=at,
-        session_token="t",
-    )
+    at = AT
+    transaction = transaction_(references=SENT)
     result = filled(GOOD)
     with pytest.raises(ValueError):  # a sent reference is not the payer's
         transaction.fill_references(
@@ -275,7 +221,7 @@ def test_the_transaction_records_the_filling_once_while_created():
         "page:checkout",
     )
     assert line.detail == (
-        "payer filled references 2, 3, 4, 5, 6; value 1000 COP -> 900000.50 COP "
+        "payer filled references 2, 3, 4, 5, 6; value 1000.00 COP -> 900000.50 COP "
         "(VAT 171000.10, paid in COP at 1)"
     )
     assert transaction.trans_value == Decimal("900000.50")
