@@ -40,6 +40,7 @@ from gateway.domain.references import (
     ListKind,
     ReferenceRule,
     ReferenceType,
+    display_value,
 )
 
 
@@ -124,16 +125,15 @@ def reference_fields(
                 _editable(service, position, entered.get(position, ""), values, parent_fixed)
             )
         elif value.strip():
-            fields.append(_read_only(rule, position, value, values))
+            fields.append(_read_only(rules, position, values))
     return tuple(fields)
 
 
-def _read_only(rule: ReferenceRule, position: int, value: str, values: list[str]) -> ReferenceField:
-    shown = value.strip()
-    if rule.list is not None:
-        parent = rule.list.parent
-        item = rule.list.item_for(shown, values[parent].strip() if parent is not None else None)
-        shown = item.text if item is not None else shown
+def _read_only(
+    rules: tuple[ReferenceRule, ...], position: int, values: list[str]
+) -> ReferenceField:
+    rule = rules[position]
+    shown = display_value(rules, tuple(values), position)
     prefix = rule.prefix or ""
     if prefix and shown.startswith(prefix):
         prefix = ""  # sent whole: the prefix is already part of it

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from gateway.clock import BOGOTA
 from gateway.domain.merchant_services import Entity, MerchantService
 from gateway.domain.payment_systems import PaymentSystem
-from gateway.domain.references import ReferenceType, valid_email
+from gateway.domain.references import ReferenceType, display_value, valid_email
 from gateway.domain.transactions import FINAL_STATES, Transaction, TranState
 
 STATE_TEXT = {
@@ -143,7 +143,7 @@ def visible_references(
     """(title, value) of the references a payer sees: configured, not hidden, not empty."""
     shown = []
     for position, rule in enumerate(service.references):
-        value = values[position].strip() if position < len(values) else ""
+        value = display_value(service.references, values, position)  # a list item's text
         if value and not rule.hidden:
             shown.append((rule.title, value))
     return tuple(shown)

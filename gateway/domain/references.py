@@ -254,6 +254,19 @@ def normalize_references(
     return tuple(normalized[: max(len(sent), _last_filled(normalized) + 1)])
 
 
+def display_value(rules: tuple[ReferenceRule, ...], values: tuple[str, ...], position: int) -> str:
+    """What a payer reads for the reference at `position`: the value without surrounding blanks,
+    or, for a list reference, its item's text (a related list's item under the parent's)."""
+    value = values[position].strip() if position < len(values) else ""
+    options = rules[position].list if position < len(rules) else None
+    if options is None or not value:
+        return value
+    parent = options.parent
+    parent_value = values[parent].strip() if parent is not None and parent < len(values) else None
+    item = options.item_for(value, parent_value if parent is not None else None)
+    return item.text if item is not None else value
+
+
 def _deferred(
     rules: tuple[ReferenceRule, ...], position: int, values: tuple[str, ...], payer_fills: bool
 ) -> bool:

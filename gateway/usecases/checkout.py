@@ -258,6 +258,8 @@ def _fill_form(
 ) -> None:
     """The references the payer filled, before the method is chosen (one unit of work: if the
     choice is then refused, nothing of the form is kept either)."""
+    if transaction.state is not TranState.CREATED:
+        return  # past choosing: the choice itself answers (IllegalTransition)
     filled = fill(
         service,
         transaction.references,

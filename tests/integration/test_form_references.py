@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from gateway.domain.receipts import visible_references
 from gateway.seed import DEMO_SERVICES
 from gateway.store.models import StateHistoryRow, TransactionRow
 from gateway.usecases.commands import CreatePayment
@@ -136,6 +137,14 @@ def test_filled_references_and_the_price_are_stored_and_reported(browser, contai
     )
     coupon = browser.get(path).text
     assert "900.000,50" in coupon
+    # The receipt reads the items' texts, not their codes (Bello is "088" under Antioquia).
+    with container.uow() as uow:
+        service = uow.catalog.service("10001", "3001")
+    assert visible_references(service, tuple(got.references))[2:5] == (
+        ("Programa", "Posgrado"),
+        ("Departamento", "Antioquia"),
+        ("Municipio", "Bello"),
+    )
 
 
 def test_process_transaction_still_needs_every_required_reference(container):
