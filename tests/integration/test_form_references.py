@@ -9,11 +9,13 @@ import dataclasses
 import re
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from gateway.domain.receipts import visible_references
 from gateway.seed import DEMO_SERVICES
 from gateway.store.models import StateHistoryRow, TransactionRow
+from gateway.store.transactions import ConcurrentUpdate
 from gateway.usecases.commands import CreatePayment
 from gateway.usecases.configuration import Configurations
 from tests.form_lists import RULES
@@ -169,3 +171,25 @@ def test_lists_prefix_and_help_round_trip_through_the_store(container):
     assert service.references == RULES
     report = configurations.apply(exported)
     assert not report.changed  # the JSON of the lists compares equal: nothing rewritten
+
+
+def test_trailing_references_never_sent_are_added(browser, container):  # noqa: F811
+    # The demo service: "Número de pedido" and "Correo electrónico", both the payer's to fill.
+    ticket, path = new_payment(
+        container, srv_code="1001", references=("1032456789",), trans_value=Decimal("1000")
+    )
+    page = browser.get(path).text
+    assert '<input type="email" id="ref2" name="ref2" value="" maxlength="100"' in page
+    answer = browser.post(path, data={"ref1": "PED-9", "ref2": "ana@cliente.co", **CASH})
+    assert answer.status_code == 303
+    assert list(info(container, ticket).references) == ["1032456789", "PED-9", "ana@cliente.co"]
+
+
+def test_the_store_never_overwrites_a_sent_reference(container):
+    ticket, _path = new_payment(container, srv_code="1001", trans_value=Decimal("1000"))
+    with container.uow() as uow:
+        transaction = uow.transactions.get(int(ticket), for_update=True)
+        transaction.references = ("someone else", "ORD-1")
+        with pytest.raises(ConcurrentUpdate):
+            uow.transactions.write_filled_references(transaction, (0,))
+    assert info(container, ticket).references[0] == "1032456789"
