@@ -154,6 +154,10 @@ def _editable(
     if rule.list is not None:
         prompt = rule.list.prompt
         groups = _groups(service, position, values)
+    elif rule.type is ReferenceType.CUSTOMER_ID_TYPE:  # a closed set: a choice, not typing
+        prompt = "Seleccione"
+        codes = sorted(CUSTOMER_ID_TYPES)
+        groups = (OptionGroup("", tuple(Option(code, code) for code in codes)),)
     maximum = rule.length.maximum if rule.length is not None else MAX_REFERENCE_LENGTH
     condition = ""
     if rule.shown_when is not None and not parent_fixed:

@@ -17,6 +17,7 @@ from gateway.domain.references import (
     ListKind,
     ReferenceList,
     ReferenceRule,
+    ReferenceType,
     ShownWhen,
     normalize_references,
 )
@@ -72,6 +73,16 @@ def test_sent_references_are_read_empty_ones_are_fields_keys_never():
     )
     assert fields[6].inputmode == "numeric" and not fields[6].required  # conditional
     assert fields[6].condition == "Solo si «Tipo de cliente» es «Empresa»"
+
+
+def test_a_document_type_is_chosen_not_typed():
+    service = dataclasses.replace(
+        SERVICE, references=(RULES[0], ReferenceRule("Tipo", ReferenceType.CUSTOMER_ID_TYPE))
+    )
+    (_sent, kind) = reference_fields(service, ("1032456789",))
+    assert [o.value for o in kind.groups[0].options][:3] == ["CC", "CE", "CI"]
+    assert kind.maxlength is None
+    assert filled({1: "NIT"}, ("1032456789",), service).references == ("1032456789", "NIT")
 
 
 def test_a_related_list_groups_its_items_under_the_parents():
