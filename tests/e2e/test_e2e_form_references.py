@@ -27,6 +27,7 @@ pytestmark = pytest.mark.e2e
 ENTITY, SERVICE = "20077", "3001"
 PREFIX = parse_prefix("app_express")
 ENDPOINT = Endpoint(PREFIX, PREFIX.variant(3), PREFIX.name)
+LONG_PREFIX = "CONVENIO-MINISTERIO-EDUCACION-NACIONAL-2026-FG-" + "0" * 3  # 50, the most
 CONFIG = textwrap.dedent(
     f"""\
     version: 1
@@ -76,6 +77,14 @@ CONFIG = textwrap.dedent(
                 type: INTEGER
                 required: true
                 shown_when: {{reference: 5, values: [E]}}
+          - code: '3002'
+            description: Prefijo largo
+            active: true
+            open_value: true
+            accepts_cash: true
+            references:
+              - {{title: Cédula, type: CUSTOMER_ID, required: true}}
+              - {{title: Código, prefix: {LONG_PREFIX}, help: Solo la parte variable}}
     """
 )
 
@@ -134,3 +143,27 @@ def test_the_payer_fills_the_references_on_a_phone(
         "088",
         "P",
     ]
+
+
+def test_a_prefix_of_fifty_characters_fits_a_phone(
+    service: None, live_gateway: RunningGateway, browsers: Callable[[str], Browser]
+) -> None:
+    soap = ContractClient(ENDPOINT, live_gateway.base_url)
+    reply = soap.create(
+        {
+            "EntityCode": ENTITY,
+            "SrvCode": "3002",
+            "TransValue": Decimal("1000"),
+            "TransVatValue": Decimal(0),
+            "SrvCurrency": "COP",
+            "ReferenceArray": ["1032456789"],
+        }
+    )
+    assert reply.text("ReturnCode") == "SUCCESS", reply.describe()
+    browser = browsers("phone").open(reply.text("eCollectUrl") or "")  # no sideways scroll
+    assert LONG_PREFIX in browser.text
+    browser.screenshot("prefijo-largo")
+    browser.fill("Código", "77").choose("method", "100").submit("Pagar")
+    assert browser.h1 == "Cupón de pago"
+    got = soap.get(ENTITY, reply.text("TicketId") or "")
+    assert got.texts("ReferenceArray")[1] == LONG_PREFIX + "77"
