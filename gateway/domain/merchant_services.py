@@ -26,6 +26,7 @@ from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
 from gateway.domain.references import (
     DOUBLE_PAYMENT_POSITIONS,
     MAX_REFERENCE_LENGTH,
+    ListItem,
     ListKind,
     ReferenceList,
     ReferenceRule,
@@ -139,9 +140,20 @@ class MerchantService:
     def has_open_value(self) -> bool:
         return self.open_value or self.value == 0
 
-    def resolve_value(self, sent: Decimal | None) -> Decimal:
-        """The transaction value: the fixed service value, or the merchant's open value."""
+    def resolve_value(self, sent: Decimal | None, listed: ListItem | None = None) -> Decimal:
+        """The transaction value: the fixed service value, or the merchant's open value; or,
+        when the merchant sent an item of the service's price list (`listed`), that item's
+        price (a TransValue of 0 means "the price"; any other must be it)."""
         amount = _money(sent, InvalidTransValue, "TransValue")
+        if listed is not None and listed.price is not None:
+            if listed.currency not in (None, self.currency):
+                raise InvalidCurrency(
+                    f"item {listed.code} is priced in {listed.currency}: the payer chooses it on "
+                    "the payment form"
+                )
+            if amount not in (0, listed.price):
+                raise InvalidTransValue(f"item {listed.code} costs {listed.price}")
+            return listed.price
         if self.has_open_value:
             if amount <= 0:
                 raise InvalidTransValue("TransValue must be greater than zero")

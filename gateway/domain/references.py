@@ -267,6 +267,23 @@ def display_value(rules: tuple[ReferenceRule, ...], values: tuple[str, ...], pos
     return item.text if item is not None else value
 
 
+def priced_item(rules: tuple[ReferenceRule, ...], values: tuple[str, ...]) -> ListItem | None:
+    """The item of the service's price list that `values` holds (sent by the merchant), if any:
+    its price is then the payment's value (`MerchantService.resolve_value`)."""
+    for position, rule in enumerate(rules):
+        options = rule.list
+        if options is None or options.kind is not ListKind.PRICE or position >= len(values):
+            continue
+        parent = options.parent
+        parent_value = values[parent].strip() if parent is not None and parent < len(values) else ""
+        found = options.item_for(
+            values[position].strip(), parent_value if parent is not None else None
+        )
+        if found is not None:
+            return found
+    return None
+
+
 def _deferred(
     rules: tuple[ReferenceRule, ...], position: int, values: tuple[str, ...], payer_fills: bool
 ) -> bool:

@@ -36,7 +36,7 @@ from gateway.domain.errors import (
 from gateway.domain.limits import ENTITY_CODE, check_entity_code, check_payment_request
 from gateway.domain.payment_rules import CreationLimits, admit
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
-from gateway.domain.references import double_payment_key, normalize_references
+from gateway.domain.references import double_payment_key, normalize_references, priced_item
 from gateway.domain.transactions import Transaction, TranState
 from gateway.settings import Settings
 from gateway.store.queries import InformationQuery
@@ -168,7 +168,9 @@ class Payments:
             command.references,
             payer_fills=operation == "createTransactionPayment",  # the payer sees the form
         )
-        value = service.resolve_value(command.trans_value)
+        value = service.resolve_value(
+            command.trans_value, priced_item(service.references, references)
+        )
         vat = service.resolve_vat(value, command.trans_vat_value)
         currency = service.resolve_currency(command.srv_currency)
         system = service.resolve_payment_system(command.payment_system)

@@ -20,6 +20,7 @@ from gateway.usecases.commands import CreatePayment
 from gateway.usecases.configuration import Configurations
 from tests.form_lists import RULES
 from tests.integration.test_pages import browser, new_payment  # noqa: F401
+from tests.integration.test_payment_form import dd
 
 CASH = {"method": "100"}
 
@@ -147,6 +148,24 @@ def test_filled_references_and_the_price_are_stored_and_reported(browser, contai
         ("Departamento", "Antioquia"),
         ("Municipio", "Bello"),
     )
+
+
+def test_a_price_item_the_merchant_sends_is_the_value(browser, container):  # noqa: F811
+    put(container)
+    ticket, path = new_payment(container, srv_code="3001", references=("1032456789", "", "PRE"))
+    assert info(container, ticket).trans_value == Decimal("350000.00")
+    page = browser.get(path).text
+    assert '<dd class="reference" id="ref2">Pregrado<small class="help">' in page  # its text
+    assert dd(page, "amount-total") == "350.000 COP" and 'id="value-note"' not in page
+    refused = container.payments.create_transaction(
+        CreatePayment(
+            entity_code="10001",
+            srv_code="3001",
+            references=("1032456789", "", "PRE"),
+            trans_value=Decimal("1000"),
+        )
+    )
+    assert refused.return_code == "FAIL_INVALIDTRANSVALUE"
 
 
 def test_process_transaction_still_needs_every_required_reference(container):

@@ -9,7 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.domain.errors import IllegalTransition, InvalidReference
+from gateway.domain.errors import (
+    IllegalTransition,
+    InvalidCurrency,
+    InvalidReference,
+    InvalidTransValue,
+)
 from gateway.domain.form_references import InvalidEntry, fill, reference_fields
 from gateway.domain.merchant_services import MerchantService, service_problems
 from gateway.domain.references import (
@@ -20,6 +25,7 @@ from gateway.domain.references import (
     ReferenceType,
     ShownWhen,
     normalize_references,
+    priced_item,
 )
 from gateway.domain.transactions import TranState
 from tests.form_lists import CITY, PROGRAM, RULES, STATE
@@ -329,3 +335,17 @@ def test_a_price_list_and_a_daily_value_limit_do_not_mix():
         "references.2.list.kind: a PRICE list cannot be combined with daily_value_limit: the "
         "limit is judged at creation, before the payer chooses a price"
     ) in problems_of(daily_value_limit=True, daily_limit_pse=Decimal(100))
+
+
+def test_a_price_list_item_the_merchant_sends_is_the_value():
+    sent = ("1032456789", "", "POS")
+    item = priced_item(RULES, sent)
+    assert item is not None and item.price == Decimal("900000.50")
+    assert SERVICE.resolve_value(None, item) == Decimal("900000.50")  # "the price"
+    assert SERVICE.resolve_value(Decimal("900000.50"), item) == Decimal("900000.50")
+    with pytest.raises(InvalidTransValue):
+        SERVICE.resolve_value(Decimal("1000"), item)
+    assert priced_item(RULES, ("1032456789", "", "")) is None
+    foreign = dataclasses.replace(item, currency="USD")
+    with pytest.raises(InvalidCurrency):
+        SERVICE.resolve_value(None, foreign)
