@@ -47,14 +47,15 @@ def entry_page(container: Container, request: Request, prefix: str) -> Response:
 
 def _show(
     container: Container, page: PaymentPage, prefix: str, error: str = "", *,
-    printable: bool = False,
+    printable: bool = False, posted: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
+    """`posted`: the refused form's method and bank, chosen again on the page it comes back to."""
     if page.expired and page.state in (TranState.CREATED, TranState.EXPIRED):
         return _expired()
     if page.state is TranState.CREATED:
         return render(
             "checkout.html", 400 if error else 200, page=page, error=error,
-            methods={system.value for system in page.methods},
+            methods={system.value for system in page.methods}, posted=posted or {},
         )  # fmt: skip
     if page.state is TranState.CAPTURED:
         pdf_link = f"cupon.pdf?WsPm={page.token}" if page.coupon_pdf else ""
@@ -98,7 +99,8 @@ def _choose(container: Container, request: Request, prefix: str, token: str) -> 
     try:
         page = container.checkout.choose(token, prefix, method, form.get("fi"), card, entered)
     except InvalidEntry as wrong:
-        return _show(container, container.checkout.page(token, entered), prefix, wrong.message)
+        page = container.checkout.page(token, entered)
+        return _show(container, page, prefix, wrong.message, posted=form.to_dict())
     except SessionExpired:
         return _expired()
     except IllegalTransition:
@@ -109,7 +111,7 @@ def _choose(container: Container, request: Request, prefix: str, token: str) -> 
         )  # fmt: skip
     except BusinessRefusal as refused:
         page = container.checkout.page(token, entered)
-        return _show(container, page, prefix, _explain(refused))
+        return _show(container, page, prefix, _explain(refused), posted=form.to_dict())
     if page.state is TranState.BANK and page.payment_system is PaymentSystem.PSE and page.bank_link:
         return redirect(page.bank_link, 303)
     return redirect(payment_url("", prefix, token), 303)

@@ -127,7 +127,8 @@ def test_the_payer_fills_the_references_on_a_phone(
     assert browser.value("Número de expediente") == "1234"  # kept
     browser.screenshot("error")
 
-    browser.fill("Número de expediente", "12345678").choose("method", "100").submit("Pagar")
+    assert browser.checked("Cupón para pagar en efectivo en el banco")  # the choice kept
+    browser.fill("Número de expediente", "12345678").submit("Pagar")
     assert browser.h1 == "Cupón de pago"
     assert "900.000,50" in browser.text
     browser.screenshot("cupon")

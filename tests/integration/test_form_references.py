@@ -86,7 +86,8 @@ def test_a_wrong_entry_comes_back_in_spanish_with_what_was_typed(browser, contai
     answer = browser.post(path, data=good(ref1="1234", ref3="11"))
     assert answer.status_code == 400
     assert "«Expediente» debe tener exactamente 8 caracteres." in answer.text
-    assert 'value="1234"' in answer.text  # kept
+    assert 'value="1234"' in answer.text  # kept, and the method chosen with it
+    assert 'value="100" checked>' in answer.text and 'value="0" checked>' not in answer.text
     assert "Traceback" not in answer.text
     answer = browser.post(path, data=good(ref3="11"))  # Bello is not in Bogotá
     assert "«Municipio» no corresponde a la opción elegida en «Departamento»" in answer.text
