@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.client import ContractClient
+from contract_tests.client import ContractClient, Reply
 from contract_tests.server import RunningGateway
 from contract_tests.variants import Endpoint, parse_prefix
 from tests.e2e.browser import Browser
@@ -96,14 +96,12 @@ def service(live_gateway: RunningGateway, tmp_path_factory: pytest.TempPathFacto
     live_gateway.cli("config", "import", str(path))
 
 
-def test_the_payer_fills_the_references_on_a_phone(
-    service: None, live_gateway: RunningGateway, browsers: Callable[[str], Browser]
-) -> None:
-    soap = ContractClient(ENDPOINT, live_gateway.base_url)
+def create(soap: ContractClient, srv_code: str) -> Reply:
+    """A payment of 1000 COP with only the first reference: the rest is the payer's."""
     reply = soap.create(
         {
             "EntityCode": ENTITY,
-            "SrvCode": SERVICE,
+            "SrvCode": srv_code,
             "TransValue": Decimal("1000"),
             "TransVatValue": Decimal(0),
             "SrvCurrency": "COP",
@@ -111,6 +109,14 @@ def test_the_payer_fills_the_references_on_a_phone(
         }
     )
     assert reply.text("ReturnCode") == "SUCCESS", reply.describe()
+    return reply
+
+
+def test_the_payer_fills_the_references_on_a_phone(
+    service: None, live_gateway: RunningGateway, browsers: Callable[[str], Browser]
+) -> None:
+    soap = ContractClient(ENDPOINT, live_gateway.base_url)
+    reply = create(soap, SERVICE)
     ticket = reply.text("TicketId") or ""
     browser = browsers("phone").open(reply.text("eCollectUrl") or "")
     assert browser.h1 == "Elija cómo pagar"
@@ -150,17 +156,7 @@ def test_a_prefix_of_fifty_characters_fits_a_phone(
     service: None, live_gateway: RunningGateway, browsers: Callable[[str], Browser]
 ) -> None:
     soap = ContractClient(ENDPOINT, live_gateway.base_url)
-    reply = soap.create(
-        {
-            "EntityCode": ENTITY,
-            "SrvCode": "3002",
-            "TransValue": Decimal("1000"),
-            "TransVatValue": Decimal(0),
-            "SrvCurrency": "COP",
-            "ReferenceArray": ["1032456789"],
-        }
-    )
-    assert reply.text("ReturnCode") == "SUCCESS", reply.describe()
+    reply = create(soap, "3002")
     browser = browsers("phone").open(reply.text("eCollectUrl") or "")  # no sideways scroll
     assert LONG_PREFIX in browser.text
     browser.screenshot("prefijo-largo")
