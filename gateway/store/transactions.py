@@ -203,6 +203,8 @@ class TransactionRepository:
         self._versions: dict[int, int] = {}
         self._persisted_history: dict[int, int] = {}
         self._new: list[Transaction] = []
+        #: Transactions this unit of work approved (written OK), for their confirmations.
+        self._approved: list[Transaction] = []
 
     @cached_property
     def _db(self) -> Connection:
@@ -224,6 +226,17 @@ class TransactionRepository:
                 continue
             last = commit and len(new) == 1 and len(transaction.history) == 1
             self._insert_postgres(transaction, commit=last)
+
+    def approving(self) -> bool:
+        """Whether this unit of work approves a payment (written, or queued to be)."""
+        return bool(self._approved) or any(
+            change.to_state is TranState.OK for new in self._new for change in new.history
+        )
+
+    def take_approved(self) -> list[Transaction]:
+        """The transactions approved since the last call (once each), after a flush."""
+        approved, self._approved = self._approved, []
+        return approved
 
     @cached_property
     def _postgres(self) -> bool:
@@ -365,6 +378,8 @@ class TransactionRepository:
                 for change in changes
             ],
         )
+        if any(change.to_state is TranState.OK for change in changes):
+            self._approved.append(transaction)
         owed = [c for c in changes if c.to_state in NOTIFIED_STATES and transaction.url_response]
         if owed:
             self._db.execute(

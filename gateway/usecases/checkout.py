@@ -225,7 +225,14 @@ class Checkout:
             is not None,
             receipt=None
             if transaction.state is TranState.CREATED
-            else receipt_of(transaction, service, entity, pin=None),
+            else receipt_of(
+                transaction,
+                service,
+                entity,
+                pin=uow.pins.pin_of(transaction.ticket_id)
+                if transaction.state is TranState.OK and service.issues_pins
+                else None,
+            ),
             back_text=service.redirect_link_text or "Volver al comercio",
             back_fields=tuple(notification_fields(transaction))
             if service.redirect_with_params
