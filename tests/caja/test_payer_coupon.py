@@ -25,6 +25,7 @@ from gateway.domain.gs1 import parse
 from gateway.domain.transactions import TranState
 from gateway.jobs.expiry import expire_due
 from gateway.store.caja_tables import AgreementRow, InvoiceHistoryRow, InvoiceRow, PaymentRow
+from gateway.store.mail_tables import MailRow
 from gateway.store.models import CallbackRow, TransactionRow
 from gateway.usecases.cartera import Cartera
 from gateway.usecases.commands import CreatePayment
@@ -110,6 +111,18 @@ def callbacks(uow_factory, ticket: str) -> list[str]:
                 .order_by(CallbackRow.id)
             )
         )
+
+
+def test_a_coupon_paid_at_a_teller_mails_the_payer_its_receipt(
+    caja, container, browser, uow_factory
+):
+    ticket, page = new_payment(container, references=(PAYER_ID, "ORD-1", "pagador@correo.test"))
+    coupon = choose_cash(container, browser, ticket, page)
+    caja.notificar_pago(CALLER, pago(coupon.number, "150000", authorization="AUT4242"))
+    with uow_factory() as uow:
+        mails = uow.session.execute(select(MailRow.to, MailRow.text_body)).all()
+    assert [to for to, _ in mails] == [["pagador@correo.test"]]
+    assert "Pago aprobado" in mails[0].text_body and "AUT4242" in mails[0].text_body
 
 
 def test_the_payers_coupon_is_found_scanned_paid_and_the_merchant_sees_it_approved(

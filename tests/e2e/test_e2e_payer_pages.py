@@ -28,6 +28,7 @@ import pytest
 import requests
 
 from contract_tests.client import ContractClient, Reply
+from contract_tests.mailbox import SmtpMailbox, body_text
 from contract_tests.server import RunningGateway
 from contract_tests.variants import Endpoint, parse_prefix
 from tests.e2e.browser import Browser
@@ -175,6 +176,7 @@ def test_pse_approved_receipt_callback_mail_and_way_back(
     create: Callable[[Decimal], Payment],
     soap: ContractClient,
     merchant: Merchant,
+    mailbox: SmtpMailbox,
 ) -> None:
     payment = create(Decimal("125000.00"))
     browser = pay_by_pse(browsers(viewport), payment, "Aprobar")
@@ -188,6 +190,13 @@ def test_pse_approved_receipt_callback_mail_and_way_back(
     callback = merchant.callback_for(payment.ticket_id, "OK")
     assert callback["TrazabilityCode"] == trazability
     assert Decimal(callback["TransValue"]) == payment.value
+
+    mail = mailbox.wait_for(payment.email, payment.ticket_id)
+    text = body_text(mail)
+    assert "Pago aprobado" in text and trazability in text and "125.000 COP" in text
+    html = mail.get_body(preferencelist=("html",))
+    assert html is not None and payment.ticket_id in html.get_content()
+    assert len(mailbox.to(payment.email)) == 1  # once, though the jobs loop runs on
 
     browser.follow("Volver al comercio")
     assert browser.h1 == "De vuelta en el comercio"
