@@ -15,6 +15,7 @@ from gateway.seed import DEMO_SERVICES
 from gateway.settings import Settings
 from gateway.store.db import init_db
 from gateway.store.mail_tables import MailRow
+from gateway.usecases.commands import CreatePayment
 from gateway.usecases.confirmations import Confirmations
 from gateway.usecases.pins import Pins
 from tests.helpdesk.accounts_support import rows
@@ -210,3 +211,23 @@ def test_pines_load_from_the_command_line(database_url, monkeypatch, tmp_path, c
     assert "no tiene el servicio 9999" in capsys.readouterr().err
     assert main(["pines", "estado", "--entity", "10001", "--service", "1001"]) == 0
     assert "cargados: 3; libres: 3; genera PINES: False" in capsys.readouterr().out
+
+
+def test_a_card_approved_by_process_transaction_payment_is_confirmed(container):
+    """The payment is new and approved in the same unit of work (one INSERT on PostgreSQL):
+    its confirmations are written with it."""
+    _service(container, issues_pins=True, confirmation_emails=COPIES)
+    _load(container, "PIN-1")
+    got = container.payments.process_transaction(
+        CreatePayment(
+            entity_code="10001",
+            srv_code="2002",
+            references=("1032456789", "ORD-9", PAYER),
+            payment_system="1",
+            auth_references=("4111111111111111", "12/2030", "123", "1"),
+        )
+    )
+    assert (got.return_code.value, got.tran_state) == ("SUCCESS", "OK")
+    assert len(_mails(container, "payment.receipt")) == 1
+    (copy,) = _mails(container, "payment.receipt_copy")
+    assert got.ticket_id in copy.subject and "PIN-1" in copy.text_body
