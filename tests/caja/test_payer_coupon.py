@@ -7,13 +7,15 @@ NOT_AUTHORIZED; a coupon past its day is refused and expires."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from werkzeug.test import Client
 
 from gateway.caja.codes import CajaCode
@@ -42,6 +44,7 @@ from tests.caja.support import (
     cabecera,
     count,
     invoice_row,
+    invoice_values,
     pago,
     refused,
     reverso,
@@ -281,6 +284,9 @@ def test_a_coupon_the_payment_says_is_paid_is_not_collected_again(
     container.sandbox.force_outcome(int(coupon.ticket), TranState.OK)
     assert invoice_row(uow_factory, coupon.number).state == "PENDIENTE"
     assert refused(consultar, caja, coupon.number) is CajaCode.FACTURA_PAGADA
+    # Nor is it in the payer's portfolio any more.
+    portfolio = ConsultarCartera(cabecera(), "CC", PAYER_ID, None)
+    assert refused(caja.consultar_cartera, CALLER, portfolio) is CajaCode.CLIENTE_SIN_FACTURAS
     assert (
         refused(caja.notificar_pago, CALLER, pago(coupon.number, "150000"))
         is CajaCode.FACTURA_PAGADA
@@ -307,6 +313,36 @@ def test_a_coupon_number_taken_by_a_portfolio_invoice_is_not_registered(
     stored = invoice_row(uow_factory, taken)
     assert (stored.ticket_id, stored.value_1) == (None, Decimal("99000"))
     assert count(uow_factory, InvoiceRow) == 1
+
+
+@pytest.mark.postgres
+def test_a_portfolio_invoice_committed_meanwhile_keeps_its_number_and_the_choice_stands(
+    caja, container, browser, uow_factory, database_url
+):
+    """The portfolio load inserts the coupon's number after the choice looked it up: the
+    choice's insert waits for it, loses the unique constraint, and the payer still gets the
+    coupon (not registered at the tellers, as when the number was taken before)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite serializes writers: the race is PostgreSQL's")
+    ticket, page = new_payment(container)
+    taken = coupon_number(int(ticket))
+    inserted = threading.Event()
+
+    def portfolio_load() -> None:
+        with uow_factory() as uow:
+            uow.session.execute(insert(InvoiceRow).values(**invoice_values(taken, value="99000")))
+            inserted.set()
+            time.sleep(1.0)  # the payer's choice reaches the same number meanwhile
+            uow.commit()
+
+    loader = threading.Thread(target=portfolio_load)
+    loader.start()
+    assert inserted.wait(10)
+    coupon = choose_cash(container, browser, ticket, page)
+    loader.join()
+    assert coupon.number == taken
+    stored = invoice_row(uow_factory, taken)
+    assert (stored.ticket_id, stored.value_1) == (None, Decimal("99000"))
 
 
 def test_a_portfolio_file_does_not_change_a_coupon(caja, container, browser, uow_factory):

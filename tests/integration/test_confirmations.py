@@ -137,9 +137,7 @@ def test_pins_go_in_list_order_and_an_exhausted_list_alerts_once(browser, contai
 def test_the_pin_list_load_is_all_or_nothing(container):
     _service(container, issues_pins=True)
     with pytest.raises(InvalidPinList) as refused:
-        Pins(container.uow, container.clock).load(
-            "10001", "2002", b"A\nB\n\nA\n" + b"x" * 101
-        )
+        Pins(container.uow, container.clock).load("10001", "2002", b"A\nB\n\nA\n" + b"x" * 101)
     assert refused.value.errors == [
         "línea 4: PIN repetido (ya está en la línea 1)",
         "línea 5: el PIN tiene más de 100 caracteres",
