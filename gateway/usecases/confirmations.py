@@ -65,24 +65,17 @@ class Confirmations:
                 self._exhausted(uow, service, ticket_id, at)
         receipt = receipt_of(transaction, service, entity, pin=pin)
         payer = payer_emails(service, transaction.references)
-        if payer:
-            message = receipt_message(receipt, entity)
+        for audience, kind, to in (
+            ("payer", "payment.receipt", payer),
+            ("service", "payment.receipt_copy", service_emails(service)),
+        ):
+            if not to:
+                continue
+            message = receipt_message(receipt, entity, copy=audience == "service")
             uow.mail.enqueue(
-                dedupe_key=f"receipt:{ticket_id}:payer",
-                kind="payment.receipt",
-                to=payer,
-                subject=message.subject,
-                text=message.text,
-                html=message.html,
-                now=at,
-            )
-        copies = service_emails(service)
-        if copies:
-            message = receipt_message(receipt, entity, copy=True)
-            uow.mail.enqueue(
-                dedupe_key=f"receipt:{ticket_id}:service",
-                kind="payment.receipt_copy",
-                to=copies,
+                dedupe_key=f"receipt:{ticket_id}:{audience}",
+                kind=kind,
+                to=to,
                 subject=message.subject,
                 text=message.text,
                 html=message.html,

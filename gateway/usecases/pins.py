@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gateway.clock import Clock
+from gateway.domain.merchant_services import MerchantService
 from gateway.domain.pins import InvalidPinList, parse_pin_list
 from gateway.store.uow import UnitOfWork
 
@@ -34,9 +35,7 @@ class Pins:
         lines = parse_pin_list(data)
         pins = [line.pin for line in lines]
         with self._uow() as uow:
-            service = uow.catalog.service(entity_code, srv_code)
-            if service is None:
-                raise InvalidPinList([f"la entidad {entity_code} no tiene el servicio {srv_code}"])
+            service = _service(uow, entity_code, srv_code)
             present = set(uow.pins.existing(entity_code, srv_code, pins))
             if present:
                 raise InvalidPinList(
@@ -53,8 +52,13 @@ class Pins:
 
     def state(self, entity_code: str, srv_code: str) -> PinListState:
         with self._uow() as uow:
-            service = uow.catalog.service(entity_code, srv_code)
-            if service is None:
-                raise InvalidPinList([f"la entidad {entity_code} no tiene el servicio {srv_code}"])
+            service = _service(uow, entity_code, srv_code)
             counts = uow.pins.counts(entity_code, srv_code)
         return PinListState(counts.loaded, counts.free, service.issues_pins)
+
+
+def _service(uow: UnitOfWork, entity_code: str, srv_code: str) -> MerchantService:
+    service = uow.catalog.service(entity_code, srv_code)
+    if service is None:
+        raise InvalidPinList([f"la entidad {entity_code} no tiene el servicio {srv_code}"])
+    return service
