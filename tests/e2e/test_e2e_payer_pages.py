@@ -15,6 +15,8 @@ phone); screenshots of every step go to test-artifacts/browser/<test>/.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -238,3 +240,97 @@ def test_cash_coupon_downloads_its_pdf(
     assert answer.headers["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF")
     assert information(soap, payment.ticket_id).text("TranState") == "CAPTURED"
+
+
+FOREIGN_SERVICE = """\
+version: 1
+entities:
+  - code: '10001'
+    name: Comercio Demo
+    nit: 900123456-8
+    services:
+      - code: '1077'
+        description: Curso internacional (USD, se paga en pesos)
+        active: true
+        value: '120.50'
+        currency: USD
+        pay_currency: COP
+        currency_rate: '3950.123456'
+        rate_label: TRM del día
+        converted_label: Valor a pagar en pesos
+        accepts_pse: true
+        accepts_credit_card: true
+        issues_pins: true
+        confirmation_emails: ventas@comercio.example.co
+        comment_after: Preséntese con su PIN el día del curso.
+        references:
+          - title: Número de identificación
+            type: CUSTOMER_ID
+            required: true
+          - title: Correo electrónico
+            type: EMAIL
+"""
+
+
+def test_a_foreign_currency_service_with_pins_set_up_by_the_operators_commands(
+    mail_gateway: RunningGateway,
+    browsers: Callable[[str], Browser],
+    soap: ContractClient,
+    mailbox: SmtpMailbox,
+    tmp_path,
+) -> None:
+    """`config import` and `pines load` against the running gateway's database, as an operator
+    would; then the form shows the converted value at the configured rate, the receipt and the
+    mail carry the PIN, and getTransactionInformation reports the same currency and rate."""
+    config, pins = tmp_path / "servicio.yaml", tmp_path / "pines.txt"
+    config.write_text(FOREIGN_SERVICE, encoding="utf-8")
+    pins.write_text("CURSO-0001\nCURSO-0002\n", encoding="utf-8")
+    for command in (
+        ["config", "import", str(config)],
+        ["pines", "load", "--entity", ENTITY, "--service", "1077", str(pins)],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "gateway.cli", *command],
+            env=mail_gateway.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+    email = f"pagador-{uuid.uuid4().hex[:8]}@example.co"
+    reply = soap.create(
+        {
+            "EntityCode": ENTITY,
+            "SrvCode": "1077",
+            "TransValue": Decimal("120.50"),
+            "TransVatValue": Decimal(0),
+            "SrvCurrency": "USD",
+            "ReferenceArray": ["1032456789", email],
+        }
+    )
+    assert reply.text("ReturnCode") == "SUCCESS", reply.describe()
+    ticket, url = reply.text("TicketId") or "", reply.text("eCollectUrl") or ""
+
+    browser = browsers("phone").open(url)
+    text = browser.text
+    assert "120,50 USD" in text and "TRM del día" in text and "3.950,123456" in text
+    assert "Valor a pagar en pesos" in text and "475.989,88 COP" in text  # 120.50 x rate
+    browser.screenshot("formulario-usd")
+    browser.choose("method", "1")
+    browser.fill("Número", "4111111111111111").fill("Vence (MM/AAAA)", "12/2030")
+    browser.fill("Código de seguridad", "123").submit("Pagar")
+    assert browser.h1 == "Resultado del pago"
+    assert "Número de PIN" in browser.text and "CURSO-0001" in browser.text
+    assert "475.989,88 COP" in browser.text and "Preséntese con su PIN" in browser.text
+    browser.screenshot("comprobante-pin")
+
+    info = information(soap, ticket)
+    assert (info.text("TranState"), info.text("PayCurrency")) == ("OK", "COP")
+    assert Decimal(info.text("CurrencyRate") or "0") == Decimal("3950.123456")
+    assert Decimal(info.text("TransValue") or "0") == Decimal("120.50")
+    mail = body_text(mailbox.wait_for(email, ticket))
+    assert "CURSO-0001" in mail and "475.989,88 COP" in mail
+    copy = body_text(mailbox.wait_for("ventas@comercio.example.co", ticket))
+    assert "CURSO-0001" in copy and email not in mailbox.wait_for(
+        "ventas@comercio.example.co", ticket
+    ).get("To", "")
