@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gateway.domain.merchant_services import MerchantService
-from gateway.domain.receipts import pay_value, visible_references
+from gateway.domain.receipts import converted_title, pay_value, visible_references
 from gateway.domain.transactions import Transaction
 
 
@@ -64,7 +64,7 @@ def payment_form(transaction: Transaction, service: MerchantService) -> PaymentF
         lines.append(
             AmountLine(
                 "converted",
-                service.converted_label or f"Valor a pagar en {pay_currency}",
+                converted_title(service, pay_currency),
                 paid,
                 pay_currency,
             )

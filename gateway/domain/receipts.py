@@ -54,6 +54,8 @@ class ReceiptAmounts:
     pay_value: Decimal | None = None
     pay_currency: str | None = None
     rate: Decimal | None = None
+    #: The service's "Label valor convertido con TRM", as the form titled it.
+    converted_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ class Receipt:
                 lines.append(
                     ReceiptLine(
                         "pay-value",
-                        "Valor convertido",
+                        amounts.converted_label,
                         f"{pesos(amounts.pay_value)} {amounts.pay_currency} "
                         f"(1 {amounts.currency} = {rate_text(amounts.rate)} "
                         f"{amounts.pay_currency})",
@@ -146,6 +148,11 @@ def pay_value(transaction: Transaction) -> Decimal | None:
     return converted(transaction.trans_value, transaction.currency_rate)
 
 
+def converted_title(service: MerchantService, pay_currency: str) -> str:
+    """How the form and the receipt title the converted value ("Label valor convertido")."""
+    return service.converted_label or f"Valor a pagar en {pay_currency}"
+
+
 def receipt_of(
     transaction: Transaction,
     service: MerchantService,
@@ -167,6 +174,7 @@ def receipt_of(
             pay_value=paid,
             pay_currency=None if paid is None else transaction.pay_currency,
             rate=None if paid is None else transaction.currency_rate,
+            converted_label=converted_title(service, transaction.pay_currency),
         )
     approved = transaction.state is TranState.OK
     return Receipt(
