@@ -209,7 +209,11 @@ class Checkout:
             except RetrySuperseded as superseded:
                 latest = uow.transactions.session_of(superseded.latest)
                 assert latest is not None
-                log.info("checkout.retry_superseded", ticket_id=failed.ticket_id, latest=latest)
+                log.info(
+                    "checkout.retry_superseded",
+                    ticket_id=failed.ticket_id,
+                    latest=superseded.latest,
+                )
                 return latest
             uow.commit()
             log.info("checkout.retried", ticket_id=failed.ticket_id, retry=retry.ticket_id)
