@@ -185,10 +185,7 @@ def _keyed_pair(browser, container, *, accepts: bool) -> tuple[str, str, str, st
     return first, first_path, second, second_path
 
 
-def test_with_double_payment_accepted_the_retry_shows_the_approved_one_and_may_pay(
-    browser,
-    container,  # noqa: F811
-):
+def test_double_payment_accepted_the_retry_shows_the_other_and_may_pay(browser, container):  # noqa: F811
     first, path, second, _ = _keyed_pair(browser, container, accepts=True)
     receipt = browser.get(path).text
     assert 'id="double-payment"' in receipt and f"transacción {second}, Pago aprobado" in receipt
@@ -200,10 +197,7 @@ def test_with_double_payment_accepted_the_retry_shows_the_approved_one_and_may_p
     assert [r.ticket_id for r in info.retries] == [_ticket_of(container, retry_path)]
 
 
-def test_with_double_payment_refused_the_retry_shows_the_approved_one_and_blocks(
-    browser,
-    container,  # noqa: F811
-):
+def test_double_payment_refused_the_retry_shows_the_other_and_blocks(browser, container):  # noqa: F811
     first, path, second, _ = _keyed_pair(browser, container, accepts=False)
     receipt = browser.get(path).text
     assert f"transacción {second}, Pago aprobado" in receipt and 'id="retry"' not in receipt
