@@ -45,7 +45,7 @@ from gateway.domain.receipts import STATE_TEXT, Receipt, receipt_of
 from gateway.domain.transactions import Transaction, TranState, coupon_last_day
 from gateway.settings import Settings
 from gateway.store.uow import UnitOfWork, retrying
-from gateway.usecases.methods import PaymentMethods, bank_link
+from gateway.usecases.methods import PaymentMethods, bank_link, merchant_extras
 from gateway.usecases.opening import NewPayment, PaymentOpener
 
 log = structlog.get_logger(__name__)
@@ -182,8 +182,9 @@ class Checkout:
         Returns the session token the payer goes to: the new payment's, or, when the chain
         already continues (a second submit of the same receipt), its newest payment's.
 
-        A cash payment's invoice is its coupon number (the cash connector set it), not the
-        merchant's: the retry gets none, and a new coupon gets its own number.
+        What the gateway itself wrote on the payment is not copied: a cash payment's invoice is
+        its coupon number (the retry gets none; a new coupon gets its own number), a PSE
+        payment's extras carry its bank session's URL (the retry gets its own).
         """
 
         def work(uow: UnitOfWork) -> str:
@@ -202,7 +203,7 @@ class Checkout:
                 sign=failed.sign,
                 sign_fields=failed.sign_fields,
                 policy_code=failed.policy_code,
-                extras=failed.extras,
+                extras=merchant_extras(failed),
             )
             try:
                 retry = self._opener.open(uow, new, source="payer:retry", retrying=failed.ticket_id)

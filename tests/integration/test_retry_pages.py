@@ -99,6 +99,24 @@ def test_a_failed_payment_is_retried_too(browser, container):  # noqa: F811
     assert _ticket_of(container, retry_path) != ticket
 
 
+def test_a_pse_retry_goes_to_a_bank_session_of_its_own(browser, container):  # noqa: F811
+    _service(container)
+    first, path = new_payment(container, srv_code="2002")
+    old_bank = browser.post(path, data={"method": "0", "fi": "1007"}).headers["Location"]
+    bank = urlsplit(old_bank)
+    browser.post(f"{bank.path}?{bank.query}", data={"TranState": "NOT_AUTHORIZED"})
+    assert state_of(container, first) == "NOT_AUTHORIZED"
+    retry_path = _retried(browser, path)
+    retry = _ticket_of(container, retry_path)
+    assert container.payments.get_transaction_information("10001", retry).additional_info == ()
+    new_bank = browser.post(retry_path, data={"method": "0", "fi": "1007"}).headers["Location"]
+    assert new_bank != old_bank and state_of(container, retry) == "BANK"
+    bank = urlsplit(new_bank)
+    back = browser.post(f"{bank.path}?{bank.query}", data={"TranState": "OK"})
+    assert back.headers["Location"] == retry_path
+    assert "Pago aprobado" in browser.get(retry_path).text
+
+
 def test_a_second_retry_of_the_same_receipt_goes_to_the_first_one(browser, container):  # noqa: F811
     """A double submit or the back button: one retry, both answers lead to it, and the old
     receipt says where the payment continues instead of offering the button again."""
