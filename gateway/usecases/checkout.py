@@ -146,9 +146,11 @@ class Checkout:
                 raise SessionExpired(f"ticket {transaction.ticket_id} expired")
             service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
             assert service is not None
-            notice = self._double_payment(uow, transaction, service)
-            if notice is not None and notice.blocks:
-                raise InvalidReference(f"ticket {notice.other.ticket_id} has the same references")
+            if not service.accepts_double_payment:  # the page showed no methods: refuse too
+                notice = self._double_payment(uow, transaction, service)
+                if notice is not None and notice.blocks:
+                    other = notice.other.ticket_id
+                    raise InvalidReference(f"ticket {other} has the same references")
             system = service.resolve_payment_system(method)
             if system is None:
                 raise InvalidPaymentSystem("choose a payment method")
