@@ -83,6 +83,9 @@ def test_a_rejected_payment_is_retried_with_its_fields_and_linked_to_it(browser,
     assert new.references == old.references and new.invoice == "FAC-9"
     assert [(a.code, a.data) for a in new.additional_info] == [("canal", "web")]
     assert new.payment_system == "" and new.bank_name == ""  # the payer chooses again
+    with container.uow() as uow:
+        opened = uow.transactions.get(int(retry))
+        assert opened is not None and opened.history[0].source == "payer:retry"
     browser.post(retry_path, data=APPROVED)
     assert "Pago aprobado" in browser.get(retry_path).text
     assert "https://t.co/volver" in browser.get(retry_path).text  # the merchant's way back
