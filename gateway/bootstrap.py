@@ -22,6 +22,7 @@ from gateway.usecases.access import MerchantAccess
 from gateway.usecases.checkout import Checkout
 from gateway.usecases.confirmations import Confirmations
 from gateway.usecases.methods import PaymentMethods
+from gateway.usecases.opening import PaymentOpener
 from gateway.usecases.payments import Payments
 from gateway.usecases.sandbox import SandboxBank
 
@@ -80,13 +81,14 @@ def build(
         lifetimes(settings),
         settings.public_url,
     )
+    opener = PaymentOpener(clock, methods.lifetimes)  # the one creation path of a payment
     return Container(
         settings=settings,
         engine=engine,
         clock=clock,
         uow=uow,
-        payments=Payments(uow, engine, clock, settings, methods=methods),
-        checkout=Checkout(uow, clock, settings, methods=methods),
+        payments=Payments(uow, engine, clock, settings, methods=methods, opener=opener),
+        checkout=Checkout(uow, clock, settings, methods=methods, opener=opener),
         sandbox=SandboxBank(uow, clock, methods.lifetimes) if settings.sandbox else None,
         access=MerchantAccess(uow),
         helpdesk=Helpdesk(uow, clock, settings),

@@ -205,6 +205,47 @@ def test_pse_approved_receipt_callback_mail_and_way_back(
     browser.screenshot("comercio")
 
 
+def retries_of(reply: Reply) -> list[tuple[str, str]]:
+    """RetriesTicketId of a getTransactionInformation answer: (TicketId, TranState)."""
+    assert reply.result is not None
+    found = reply.result.findall(f"{{{reply.tns}}}RetriesTicketId")
+    return [
+        (
+            r.findtext(f"{{{reply.tns}}}TicketId") or "",
+            r.findtext(f"{{{reply.tns}}}TranState") or "",
+        )
+        for r in found
+    ]
+
+
+def test_pse_rejected_then_reintentar_is_approved_on_the_linked_retry(
+    browsers: Callable[[str], Browser],
+    create: Callable[[Decimal], Payment],
+    soap: ContractClient,
+    merchant: Merchant,
+) -> None:
+    payment = create(Decimal("78000.00"))
+    browser = pay_by_pse(browsers("phone"), payment, "Rechazar")
+    assert_receipt(browser, payment, "Pago rechazado")
+    browser.screenshot("rechazado")
+    browser.submit("Reintentar")
+    assert browser.h1 == "Elija cómo pagar"
+    assert "78.000" in browser.text
+    browser.screenshot("reintento")
+    ((retry, state),) = retries_of(information(soap, payment.ticket_id))
+    assert state == "CREATED" and retry != payment.ticket_id
+    browser.choose("method", "0").fill("Banco", "BANCOLOMBIA").submit("Pagar")
+    assert "banco de pruebas" in browser.text.lower(), browser.text
+    browser.submit("Aprobar")
+    assert browser.h1 == "Resultado del pago" and "Pago aprobado" in browser.text
+    assert retry in browser.text
+    browser.screenshot("reintento-aprobado")
+    assert retries_of(information(soap, payment.ticket_id)) == [(retry, "OK")]
+    assert information(soap, retry).text("TranState") == "OK"
+    merchant.callback_for(payment.ticket_id, "NOT_AUTHORIZED")
+    merchant.callback_for(retry, "OK")
+
+
 def test_card_payment_is_approved(
     browsers: Callable[[str], Browser],
     create: Callable[[Decimal], Payment],

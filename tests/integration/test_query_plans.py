@@ -41,6 +41,8 @@ from bench.seed import (
     seed_payments,
 )
 from gateway.bootstrap import Container, build
+from gateway.domain.errors import GatewayError
+from gateway.domain.payment_rules import RetryOffer
 from gateway.domain.transactions import TranState
 from gateway.jobs.callbacks import deliver_due
 from gateway.jobs.expiry import expire_due
@@ -182,6 +184,34 @@ def payer_page_by_session_token(world: World) -> None:
     world.container.checkout.page(token)
 
 
+def _token_of(world: World, where: str, **params: Any) -> str:
+    (token,) = _one(
+        world,
+        f"SELECT session_token FROM transactions WHERE {where} ORDER BY ticket_id DESC LIMIT 1",
+        **params,
+    )
+    return str(token)
+
+
+def payer_receipt_with_its_retry_offer(world: World) -> None:
+    token = _token_of(world, "state = 'NOT_AUTHORIZED' AND srv_code = :s", s=KEYED_SERVICE)
+    assert world.container.checkout.page(token).retry is not RetryOffer.NONE
+
+
+def payer_retry_counts_the_chain_under_its_lock(world: World) -> None:
+    """Whatever the chain says (a new retry, its newest payment, the cap), it was read."""
+    token = _token_of(world, "state = 'FAILED' AND srv_code = :s", s=KEYED_SERVICE)
+    try:
+        world.container.checkout.retry(token)
+    except GatewayError:
+        pass
+
+
+def payer_page_with_the_double_payment_notice(world: World) -> None:
+    token = _token_of(world, "state = 'CREATED' AND srv_code = :s", s=KEYED_SERVICE)
+    world.container.checkout.page(token)
+
+
 def expiry_job(world: World) -> None:
     later = FrozenClock(datetime.now(UTC) + timedelta(hours=2))
     assert expire_due(world.container.uow, later) > 0
@@ -230,6 +260,13 @@ CASES = (
     Case("create: retries of the chain counted", create_retry_counts_the_chain, ("retry_of",)),
     Case("create: payer's daily totals", create_checks_the_payers_day, ("payer_key",)),
     Case("payer page by session token", payer_page_by_session_token, ("session_token",)),
+    Case("payer's receipt: retry chain", payer_receipt_with_its_retry_offer, ("retry_of",)),
+    Case("payer's retry: chain", payer_retry_counts_the_chain_under_its_lock, ("retry_of",)),
+    Case(
+        "payer page: double-payment notice",
+        payer_page_with_the_double_payment_notice,
+        ("double_payment_key",),
+    ),
     Case("expiry job: payments due", expiry_job, ("expires_at",)),
     Case("outbox job: callbacks due", outbox_job, ("next_attempt_at",)),
     Case("callbacks of a ticket", callbacks_per_ticket, ("merchant_callbacks",)),
