@@ -223,6 +223,7 @@ def test_pse_rejected_then_reintentar_is_approved_on_the_linked_retry(
     create: Callable[[Decimal], Payment],
     soap: ContractClient,
     merchant: Merchant,
+    mailbox: SmtpMailbox,
 ) -> None:
     payment = create(Decimal("78000.00"))
     browser = pay_by_pse(browsers("phone"), payment, "Rechazar")
@@ -244,6 +245,9 @@ def test_pse_rejected_then_reintentar_is_approved_on_the_linked_retry(
     assert information(soap, retry).text("TranState") == "OK"
     merchant.callback_for(payment.ticket_id, "NOT_AUTHORIZED")
     merchant.callback_for(retry, "OK")
+    # The retry carries the payer's address: one receipt, the approved one's.
+    assert "Pago aprobado" in body_text(mailbox.wait_for(payment.email, retry))
+    assert len(mailbox.to(payment.email)) == 1
 
 
 def test_card_payment_is_approved(
