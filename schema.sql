@@ -178,6 +178,7 @@ CREATE TABLE merchant_services (
 	net_label VARCHAR(100), 
 	tax_label VARCHAR(100), 
 	total_label VARCHAR(100), 
+	issues_pins BOOLEAN DEFAULT false NOT NULL, 
 	PRIMARY KEY (id), 
 	CONSTRAINT uq_merchant_services_entity_code UNIQUE (entity_code, code), 
 	CONSTRAINT ck_merchant_services_max_retries CHECK (max_retries >= 0), 
@@ -468,6 +469,26 @@ CREATE TABLE merchant_callbacks (
 );
 
 CREATE INDEX ix_merchant_callbacks_due ON merchant_callbacks (status, next_attempt_at);
+
+CREATE TABLE service_pins (
+	id BIGSERIAL NOT NULL, 
+	entity_code VARCHAR(20) NOT NULL, 
+	srv_code VARCHAR(20) NOT NULL, 
+	position INTEGER NOT NULL, 
+	pin VARCHAR(100) NOT NULL, 
+	ticket_id BIGINT, 
+	loaded_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	assigned_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (id), 
+	CONSTRAINT fk_service_pins_service FOREIGN KEY(entity_code, srv_code) REFERENCES merchant_services (entity_code, code), 
+	CONSTRAINT uq_service_pins_position UNIQUE (entity_code, srv_code, position), 
+	CONSTRAINT uq_service_pins_pin UNIQUE (entity_code, srv_code, pin), 
+	CONSTRAINT uq_service_pins_ticket UNIQUE (ticket_id), 
+	CONSTRAINT ck_service_pins_position CHECK (position > 0), 
+	FOREIGN KEY(ticket_id) REFERENCES transactions (ticket_id)
+);
+
+CREATE INDEX ix_service_pins_free ON service_pins (entity_code, srv_code, position) WHERE ticket_id IS NULL;
 
 CREATE TABLE transaction_references (
 	ticket_id BIGINT NOT NULL, 

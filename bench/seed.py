@@ -44,6 +44,8 @@ import psycopg
 
 #: The bench's own services beside the demo's (entity 10001).
 RULES_SERVICE, KEYED_SERVICE, LIMITED_SERVICE = "9001", "9002", "9003"
+#: A service that gives each approved payment a PIN ("Genera PINES"); `seed_pins` fills its list.
+PINS_SERVICE = "9004"
 EXTRA_ENTITIES = 20
 BLOCK = 50
 LARGE_TABLES = (
@@ -85,6 +87,7 @@ def bench_services() -> list[Any]:
         dataclasses.replace(
             demo, code=LIMITED_SERVICE, description="Bench: daily limits", **limits
         ),
+        dataclasses.replace(demo, code=PINS_SERVICE, description="Bench: PINs", issues_pins=True),
     ]
 
 
@@ -305,6 +308,27 @@ def _drop_secondary_indexes(connection: psycopg.Connection[Any]) -> list[str]:
         except psycopg.errors.DependentObjectsStillExist:
             pass  # something depends on it (a foreign key): it stays and is maintained
     return rebuild
+
+
+def seed_pins(dsn: str, count: int, assigned: int = 0) -> None:
+    """`count` PINs in the list of PINS_SERVICE, the first `assigned` of them already given to
+    that many seeded approved payments (oldest first; of other services, as the seed has none
+    of its own: what matters to a plan is a list half given), then ANALYZEd."""
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(
+            "INSERT INTO service_pins (entity_code, srv_code, position, pin, loaded_at)"
+            " SELECT '10001', %s, n, 'PIN-' || lpad(n::text, 9, '0'), now()"
+            " FROM generate_series(1, %s) AS n",
+            (PINS_SERVICE, count),
+        )
+        connection.execute(
+            "UPDATE service_pins p SET ticket_id = t.ticket_id, assigned_at = now()"
+            " FROM (SELECT ticket_id, row_number() OVER (ORDER BY ticket_id) AS n"
+            "       FROM transactions WHERE state = 'OK' ORDER BY ticket_id LIMIT %s) t"
+            " WHERE p.srv_code = %s AND p.position = t.n",
+            (assigned, PINS_SERVICE),
+        )
+        connection.execute("ANALYZE service_pins")
 
 
 def seed_payments(dsn: str, count: int, *, vacuum: bool = False) -> Seeded:

@@ -20,7 +20,9 @@ from gateway.store.db import make_engine
 from gateway.store.uow import UnitOfWork, unit_of_work_factory
 from gateway.usecases.access import MerchantAccess
 from gateway.usecases.checkout import Checkout
+from gateway.usecases.confirmations import Confirmations
 from gateway.usecases.methods import PaymentMethods
+from gateway.usecases.opening import PaymentOpener
 from gateway.usecases.payments import Payments
 from gateway.usecases.sandbox import SandboxBank
 
@@ -71,19 +73,22 @@ def build(
     """`payment_connectors`: instead of those the settings give (a stand-in bank in tests)."""
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
-    uow = unit_of_work_factory(engine, settings.catalog_cache_seconds)
+    uow = unit_of_work_factory(
+        engine, settings.catalog_cache_seconds, on_approved=Confirmations(settings.alert_emails)
+    )
     methods = PaymentMethods(
         payment_connectors if payment_connectors is not None else connectors(settings),
         lifetimes(settings),
         settings.public_url,
     )
+    opener = PaymentOpener(clock, methods.lifetimes)  # the one creation path of a payment
     return Container(
         settings=settings,
         engine=engine,
         clock=clock,
         uow=uow,
-        payments=Payments(uow, engine, clock, settings, methods=methods),
-        checkout=Checkout(uow, clock, settings, methods=methods),
+        payments=Payments(uow, engine, clock, settings, methods=methods, opener=opener),
+        checkout=Checkout(uow, clock, settings, methods=methods, opener=opener),
         sandbox=SandboxBank(uow, clock, methods.lifetimes) if settings.sandbox else None,
         access=MerchantAccess(uow),
         helpdesk=Helpdesk(uow, clock, settings),

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from gateway import asobancaria_cli, cartera_cli
+from gateway import asobancaria_cli, cartera_cli, pins_cli
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -306,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     asobancaria_cli.register(commands)
     cartera_cli.register(commands)
+    pins_cli.register(commands)
 
     args = parser.parse_args(argv)
     if args.command == "asobancaria":
@@ -313,6 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env()
     if args.command == "cartera":
         return cartera_cli.run(args, settings)
+    if args.command == "pines":
+        return pins_cli.run(args, settings)
     if args.command == "serve":
         args.threads = args.threads or settings.threads
         return _serve(args, settings)

@@ -100,6 +100,9 @@ class Settings:
     mail_spool: Path = Path("var") / "mail"
     #: Sender of the gateway's mail.
     mail_from: str = "eCollect <no-reply@ecollect-gateway.invalid>"
+    #: Operators' addresses for alerts (a service's PIN list ran out), besides the log.
+    #: Empty: the alert goes to the service's "Mail confirmación por servicio" addresses.
+    alert_emails: tuple[str, ...] = ()
     #: Threads per gunicorn worker (`serve`, gthread workers): requests one worker serves at
     #: once, and how many stalled clients it takes to occupy it. Each thread may hold one
     #: database connection (the pool allows 10 per worker).
@@ -175,6 +178,9 @@ class Settings:
             smtp_url=env.get("GATEWAY_SMTP_URL") or None,
             mail_spool=Path(env.get("GATEWAY_MAIL_SPOOL") or defaults.mail_spool),
             mail_from=env.get("GATEWAY_MAIL_FROM") or defaults.mail_from,
+            alert_emails=tuple(
+                a.strip() for a in (env.get("GATEWAY_ALERT_EMAILS") or "").split(",") if a.strip()
+            ),
             **_helpdesk_settings(env, defaults),
             secret_keys=tuple(
                 key.strip()

@@ -131,8 +131,20 @@ class Consultas:
             stored = uow.caja.unpaid_invoices(
                 agreement.entity_code, agreement.srv_code, id_type, id_number
             )
+            coupons = uow.caja.payment_states(
+                [s.invoice.ticket_id for s in stored if s.invoice.ticket_id is not None]
+            )
         limit = min(command.max_facturas or agreement.max_invoices, agreement.max_invoices)
-        open_ones = [s.invoice for s in stored if s.invoice.state_on(day) is InvoiceState.PENDIENTE]
+        # A payer's coupon is listed only while the teller may collect it: not once its payment
+        # was approved elsewhere, is pending or expired (what consultarReferencia would refuse).
+        open_ones = [
+            s.invoice
+            for s in stored
+            if s.invoice.state_on(day) is InvoiceState.PENDIENTE
+            and not isinstance(
+                coupon_settlement(s.invoice, coupons.get(s.invoice.ticket_id or 0)), Declined
+            )
+        ]
         if not open_ones:
             raise CajaRefusal(CajaCode.CLIENTE_SIN_FACTURAS, f"{id_type} {id_number}")
         return Cartera(

@@ -10,7 +10,8 @@ and notificarPago settles the payment itself (`gateway.caja.pagos`).
 A coupon number already taken by another invoice of the service (a portfolio reference that
 happens to be the same digits) is not registered: the teller would otherwise collect one for
 the other. The payer's choice stands all the same (it is a warning in the log); the unique
-constraint on (entity, service, reference1) stands behind the look-up.
+constraint on (entity, service, reference1) stands behind the look-up, and an invoice with the
+number committed by a portfolio load after the look-up is the same case (a savepoint).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import structlog
+from sqlalchemy.exc import IntegrityError
 
 from gateway.domain.cartera import coupon_customer, coupon_invoice
 from gateway.domain.merchant_services import MerchantService
@@ -65,7 +67,19 @@ def register_coupon(
             reference1=invoice.reference1,
         )
         return None
-    ids = uow.cartera.insert([invoice], now)
+    try:
+        # A portfolio load committing the same reference meanwhile wins the unique constraint:
+        # rolled back to the savepoint, the coupon is not registered and the choice stands.
+        with uow.session.begin_nested():
+            ids = uow.cartera.insert([invoice], now)
+    except IntegrityError:
+        log.warning(
+            "caja.coupon_number_taken",
+            ticket_id=transaction.ticket_id,
+            reference1=invoice.reference1,
+            race=True,
+        )
+        return None
     invoice_id = ids[(entity, srv, invoice.reference1)]
     uow.cartera.add_history(
         [

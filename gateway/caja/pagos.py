@@ -61,7 +61,7 @@ from gateway.domain.transactions import Lifetimes, Transaction, TranState
 from gateway.store.caja import Agreement, NewPayment
 from gateway.store.transactions import CAJA_CHANNEL
 from gateway.store.uow import UnitOfWork, retrying
-from gateway.usecases.payments import new_session_token
+from gateway.usecases.opening import new_session_token
 
 log = structlog.get_logger(__name__)
 

@@ -14,7 +14,11 @@
     │   ├── InvalidPaymentSystem       FAIL_INVALIDPAYMENTSYSTEM
     │   ├── InvalidFICode              FAIL_INVALIDFICODE
     │   └── TicketNotFound             FAIL_TICKETIDNOTFOUND
-    └── IllegalTransition          a state change the transaction state machine forbids
+    ├── IllegalTransition          a state change the transaction state machine forbids
+    └── RetryRefused               the payer's "Reintentar" (a page, never a SOAP answer)
+        ├── RetriesExhausted           the retry chain reached "Máximo Reintentos"
+        ├── NotRetryable               the payment was not rejected or failed
+        └── RetrySuperseded            the chain already has a newer payment
 
 Every ReturnCode a SOAP answer carries is one of the fourteen of the v2 WSDL era (DESIGN §3): a
 Java client in the wild converts it with an enum that throws on any other value. The code lives on
@@ -113,3 +117,27 @@ class IllegalTransition(GatewayError):
         super().__init__(f"a transaction in state {current} cannot become {target}")
         self.current = current
         self.target = target
+
+
+class RetryRefused(GatewayError):
+    """The payer's retry of a payment is refused by the retry chain's own rules. Not a
+    BusinessRefusal: no merchant call ends here (a merchant's create past "Máximo Reintentos"
+    is InvalidPolicy), and each SOAP code keeps one class."""
+
+
+class RetriesExhausted(RetryRefused):
+    """The retry chain already has "Máximo Reintentos" retries."""
+
+
+class NotRetryable(RetryRefused):
+    """Only a rejected or failed payment is retried."""
+
+
+class RetrySuperseded(RetryRefused):
+    """The payment is no longer the last of its retry chain (a second "Reintentar" from the
+    same receipt): `latest` is the chain's newest payment, where the payer is sent instead of
+    opening another one."""
+
+    def __init__(self, latest: int) -> None:
+        super().__init__(f"the retry chain already continues at ticket {latest}")
+        self.latest = latest

@@ -124,6 +124,9 @@ class MerchantService:
     net_label: str | None = None
     tax_label: str | None = None
     total_label: str | None = None
+    #: "Genera PINES" (default false): each approved payment gets the next PIN of the service's
+    #: list (`ecollect-gateway pines load`), printed on its receipt and in its mail.
+    issues_pins: bool = False
     references: tuple[ReferenceRule, ...] = field(default_factory=tuple)
 
     # --- rules -----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from gateway.domain.form_references import ReferenceField, reference_fields
 from gateway.domain.merchant_services import MerchantService
-from gateway.domain.receipts import pay_value
+from gateway.domain.receipts import converted_title, pay_value
 from gateway.domain.transactions import Transaction
 
 
@@ -84,7 +84,7 @@ def payment_form(
         lines.append(
             AmountLine(
                 "converted",
-                service.converted_label or f"Valor a pagar en {pay_currency}",
+                converted_title(service, pay_currency),
                 paid,
                 pay_currency,
             )

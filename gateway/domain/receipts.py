@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from gateway.clock import BOGOTA
+from gateway.domain.formats import pesos, rate_text
 from gateway.domain.merchant_services import Entity, MerchantService
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.references import ReferenceType, display_value, valid_email
@@ -40,6 +41,9 @@ PAYMENT_SYSTEM_TEXT = {
 
 _CENT = Decimal("0.01")
 
+#: The manual: 'Por ahora el texto que acompaña la asignación es fijo "Número de PIN:"'.
+PIN_LABEL = "Número de PIN"
+
 
 @dataclass(frozen=True)
 class ReceiptAmounts:
@@ -50,6 +54,8 @@ class ReceiptAmounts:
     pay_value: Decimal | None = None
     pay_currency: str | None = None
     rate: Decimal | None = None
+    #: The service's "Label valor convertido con TRM", as the form titled it.
+    converted_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,55 @@ class Receipt:
     def final(self) -> bool:
         return self.state in FINAL_STATES
 
+    @property
+    def lines(self) -> tuple[ReceiptLine, ...]:
+        """What the receipt says, line by line, in the words and order the page and the
+        mail both print (one list, so the mail cannot drift from the page)."""
+        merchant = self.entity_name
+        if self.entity_nit:
+            merchant += f" (NIT {self.entity_nit})"
+        lines = [
+            ReceiptLine("entity", "Comercio", merchant),
+            ReceiptLine("service", "Concepto", self.service_description),
+            ReceiptLine("tran-state", "Estado", self.state_text),
+            ReceiptLine("ticket", "Transacción", str(self.ticket_id)),
+            ReceiptLine("trazability", "Número de confirmación", self.trazability_code),
+            ReceiptLine("payment-system", "Medio de pago", self.payment_system),
+            ReceiptLine("bank", "Entidad", self.bank_name),
+            ReceiptLine("invoice", "Factura", self.invoice),
+            ReceiptLine("date", "Fecha", f"{self.at:%Y-%m-%d %H:%M} (hora de Colombia)"),
+        ]
+        lines += [ReceiptLine("reference", title, value) for title, value in self.references]
+        amounts = self.amounts
+        if amounts is not None:
+            value = f"{pesos(amounts.value)} {amounts.currency}"
+            lines.append(ReceiptLine("value", "Valor", value))
+            if amounts.vat_value:
+                lines.append(
+                    ReceiptLine("vat", "IVA", f"{pesos(amounts.vat_value)} {amounts.currency}")
+                )
+            if amounts.pay_value is not None and amounts.rate is not None:
+                lines.append(
+                    ReceiptLine(
+                        "pay-value",
+                        amounts.converted_label,
+                        f"{pesos(amounts.pay_value)} {amounts.pay_currency} "
+                        f"(1 {amounts.currency} = {rate_text(amounts.rate)} "
+                        f"{amounts.pay_currency})",
+                    )
+                )
+        if self.pin:
+            lines.append(ReceiptLine("pin", PIN_LABEL, self.pin))
+        return tuple(line for line in lines if line.value)
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    #: What the line is (the page's element id; "reference" repeats).
+    key: str
+    label: str
+    value: str
+
 
 def converted(value: Decimal, rate: Decimal) -> Decimal:
     """`value` in the pay currency at `rate`, to the cent (half up, as invoices round)."""
@@ -91,6 +146,11 @@ def pay_value(transaction: Transaction) -> Decimal | None:
     if transaction.pay_currency in ("", transaction.currency):
         return None
     return converted(transaction.trans_value, transaction.currency_rate)
+
+
+def converted_title(service: MerchantService, pay_currency: str) -> str:
+    """How the form and the receipt title the converted value ("Label valor convertido")."""
+    return service.converted_label or f"Valor a pagar en {pay_currency}"
 
 
 def receipt_of(
@@ -114,6 +174,7 @@ def receipt_of(
             pay_value=paid,
             pay_currency=None if paid is None else transaction.pay_currency,
             rate=None if paid is None else transaction.currency_rate,
+            converted_label=converted_title(service, transaction.pay_currency),
         )
     approved = transaction.state is TranState.OK
     return Receipt(

@@ -41,7 +41,7 @@ from gateway.domain.helpdesk_accounts import (
 from gateway.domain.tax_ids import InvalidTaxId, TaxId, TaxIdType, parse_tax_id
 from gateway.helpdesk.codes import HelpdeskCode, Refusal, invalid_field
 from gateway.helpdesk.commands import CompleteRegistration, LoggedIn, Registered, Role, Viewer
-from gateway.helpdesk.mailtext import Rendered, render
+from gateway.mailtext import Rendered, render
 from gateway.settings import Settings
 from gateway.store.helpdesk_tables import PersonRow
 from gateway.store.uow import UnitOfWork

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from gateway.clock import BOGOTA
 from gateway.domain.helpdesk_workflow import NAMES, Flow, RequestState
-from gateway.helpdesk.mailtext import Rendered, render
+from gateway.mailtext import Rendered, render
 from gateway.settings import Settings
 from gateway.store.helpdesk_tables import EventRow, RequestRow
 from gateway.store.uow import UnitOfWork

@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Table, text
+from sqlalchemy.exc import DBAPIError
 
 PG_BATCH = 20_000
 
@@ -76,9 +78,15 @@ def insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]])
     columns = ", ".join(f'"{name}"' for name in names)
     if connection.dialect.name == "postgresql":
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
+        statement = f"COPY {table.name} ({columns}) FROM STDIN"
+        try:
+            with cursor.copy(statement) as copy:
+                for row in values:
+                    copy.write_row(row)
+        except psycopg.Error as error:
+            # As SQLAlchemy's own statements raise it (IntegrityError for a unique violation):
+            # callers catch one kind of error whichever way the rows went in.
+            raise DBAPIError.instance(statement, None, error, psycopg.Error) from error
         return
     placeholders = ", ".join("?" for _ in names)
     connection.exec_driver_sql(

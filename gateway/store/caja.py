@@ -16,6 +16,7 @@ serializes the same reads there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -275,6 +276,16 @@ class CajaRepository:
             .limit(CUSTOMER_INVOICES_READ)
         ).all()
         return [stored_invoice(row) for row in rows]
+
+    def payment_states(self, ticket_ids: Sequence[int]) -> dict[int, TranState]:
+        """The states of the payments whose cash coupons these invoices are (primary key)."""
+        if not ticket_ids:
+            return {}
+        t = TransactionRow.__table__
+        rows = self._db.execute(
+            select(t.c.ticket_id, t.c.state).where(t.c.ticket_id.in_(list(ticket_ids)))
+        )
+        return {row.ticket_id: TranState(row.state) for row in rows}
 
     def save_invoice(
         self, stored: StoredInvoice, changed: Invoice, *, at: datetime, source: str, detail: str

@@ -47,6 +47,7 @@ SERVICE_FIELDS = (
     "confirmation_emails", "comment_before", "comment_after", "show_values",
     "redirect_with_params", "redirect_link_text", "new_payment_url", "coupon_message",
     "hide_conversion", "rate_label", "converted_label", "net_label", "tax_label", "total_label",
+    "issues_pins",
 )  # fmt: skip
 
 _KEYS = ("entity_code", "code")  # what identifies a service row; never updated

@@ -122,6 +122,7 @@ class ServiceRow(Base):
     net_label: Mapped[str | None] = mapped_column(String(100))
     tax_label: Mapped[str | None] = mapped_column(String(100))
     total_label: Mapped[str | None] = mapped_column(String(100))
+    issues_pins: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     references: Mapped[list[ServiceReferenceRow]] = relationship(
         order_by="ServiceReferenceRow.position", cascade="all, delete-orphan", lazy="selectin"
@@ -255,6 +256,46 @@ class TransactionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ServicePinRow(Base):
+    """A service's PIN list ("Generación de PINes", the manual's TabEtyPIN): `position` is the
+    PINOrder the PINs are given in, `ticket_id` the approved payment that got it (NULL: free).
+
+    One payment gets at most one PIN (`uq_service_pins_ticket`) and one PIN goes to at most one
+    payment (its row is updated once, under a row lock, `store/pins.py`). The next free PIN is
+    one probe of the partial index of free PINs, however long the list is.
+    """
+
+    __tablename__ = "service_pins"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["entity_code", "srv_code"],
+            ["merchant_services.entity_code", "merchant_services.code"],
+            name="fk_service_pins_service",
+        ),
+        UniqueConstraint("entity_code", "srv_code", "position", name="uq_service_pins_position"),
+        UniqueConstraint("entity_code", "srv_code", "pin", name="uq_service_pins_pin"),
+        UniqueConstraint("ticket_id", name="uq_service_pins_ticket"),
+        CheckConstraint("position > 0", name="ck_service_pins_position"),
+        Index(
+            "ix_service_pins_free",
+            "entity_code",
+            "srv_code",
+            "position",
+            postgresql_where=text("ticket_id IS NULL"),
+            sqlite_where=text("ticket_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    entity_code: Mapped[str] = mapped_column(ENTITY_CODE)
+    srv_code: Mapped[str] = mapped_column(SRV_CODE)
+    position: Mapped[int] = mapped_column(Integer)
+    pin: Mapped[str] = mapped_column(String(100))
+    ticket_id: Mapped[int | None] = mapped_column(TICKET_ID, ForeignKey("transactions.ticket_id"))
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TransactionReferenceRow(Base):

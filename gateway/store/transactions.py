@@ -71,7 +71,13 @@ from gateway.domain.callbacks import (
     CallbackStatus,
     notification_fields,
 )
-from gateway.domain.payment_rules import CreationFacts, PayerDay, PreviousPayment
+from gateway.domain.payment_rules import (
+    CreationFacts,
+    OtherPayment,
+    PayerDay,
+    PreviousPayment,
+    RetryChain,
+)
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import (
     DOUBLE_PAYMENT_STATES,
@@ -203,6 +209,8 @@ class TransactionRepository:
         self._versions: dict[int, int] = {}
         self._persisted_history: dict[int, int] = {}
         self._new: list[Transaction] = []
+        #: Transactions this unit of work approved (written OK), for their confirmations.
+        self._approved: list[Transaction] = []
 
     @cached_property
     def _db(self) -> Connection:
@@ -224,6 +232,17 @@ class TransactionRepository:
                 continue
             last = commit and len(new) == 1 and len(transaction.history) == 1
             self._insert_postgres(transaction, commit=last)
+
+    def approving(self) -> bool:
+        """Whether this unit of work approves a payment (written, or queued to be)."""
+        return bool(self._approved) or any(
+            change.to_state is TranState.OK for new in self._new for change in new.history
+        )
+
+    def take_approved(self) -> list[Transaction]:
+        """The transactions approved since the last call (once each), after a flush."""
+        approved, self._approved = self._approved, []
+        return approved
 
     @cached_property
     def _postgres(self) -> bool:
@@ -365,6 +384,8 @@ class TransactionRepository:
                 for change in changes
             ],
         )
+        if any(change.to_state is TranState.OK for change in changes):
+            self._approved.append(transaction)
         owed = [c for c in changes if c.to_state in NOTIFIED_STATES and transaction.url_response]
         if owed:
             self._db.execute(
@@ -407,6 +428,7 @@ class TransactionRepository:
         payer_key: str | None,
         day: tuple[datetime, datetime],
         payment_system: PaymentSystem | None,
+        retrying: int | None = None,
     ) -> CreationFacts:
         """What the rules of a new payment need, read under the locks of its scope.
 
@@ -416,8 +438,14 @@ class TransactionRepository:
         locks (see the module docstring) are held until the unit of work ends, so the facts stay
         true until the new payment is committed. One round trip on PostgreSQL (the locks and the
         read pipelined, with the unit of work's BEGIN when it is its first statement).
+
+        With `retrying` (the payer's "Reintentar" of that ticket): its retry chain too, counted
+        after the chain's first ticket's row is locked (FOR UPDATE, after the advisory locks, in
+        the order a key-linked retry takes them: its INSERT's foreign key check locks the same
+        row), so two retries of one chain are judged one after the other even when the service
+        has no double-payment references.
         """
-        if double_payment_key is None and payer_key is None:
+        if double_payment_key is None and payer_key is None and retrying is None:
             return CreationFacts()
         since, until = day
         params = {
@@ -430,7 +458,8 @@ class TransactionRepository:
             "double_payment_key": double_payment_key,
         }
         shape = (payer_key is not None, double_payment_key is not None)
-        row: Any
+        row: Any = {}
+        chain: Any = None
         if self._postgres:
             scopes = []
             if payer_key is not None:
@@ -441,13 +470,23 @@ class TransactionRepository:
             # [BEGIN,] lock, read: one round trip; the read starts (and takes its snapshot)
             # only once the lock is granted, so it sees what the previous holder committed.
             db, steps = self._connection_for()
-            steps.append(
-                (_lock_statement(len(scopes)), {f"lock_{i}": s for i, s in enumerate(scopes)})
-            )
-            steps.append((_facts_statement("postgresql", *shape), params))
-            row = send(db, steps)[-1]
+            if scopes:
+                steps.append(
+                    (_lock_statement(len(scopes)), {f"lock_{i}": s for i, s in enumerate(scopes)})
+                )
+            if retrying is not None:
+                steps.append((_LOCK_CHAIN_ROOT, {"retrying": retrying}))
+                steps.append((_CHAIN_PG, {"retrying": retrying}))
+            if any(shape):
+                steps.append((_facts_statement("postgresql", *shape), params))
+            rows = send(db, steps)
+            row = rows[-1] if any(shape) else {}
+            chain = rows[-2 if any(shape) else -1] if retrying is not None else None
         else:
-            row = self._db.execute(_facts_statement("sqlite", *shape), params).one()._mapping
+            if any(shape):
+                row = self._db.execute(_facts_statement("sqlite", *shape), params).one()._mapping
+            if retrying is not None:
+                chain = self._db.execute(_CHAIN, {"retrying": retrying}).mappings().one_or_none()
         previous = payer_day = None
         if double_payment_key is not None and row["previous_ticket_id"] is not None:
             previous = PreviousPayment(
@@ -461,7 +500,42 @@ class TransactionRepository:
             if isinstance(live, str):  # SQLite: the exact decimal texts, comma-separated
                 live = sum((Decimal(v) for v in live.split(",")), Decimal(0))
             payer_day = PayerDay(attempts=row["attempts"], live_value=Decimal(live or 0))
-        return CreationFacts(previous=previous, payer_day=payer_day)
+        return CreationFacts(
+            previous=previous,
+            payer_day=payer_day,
+            retrying=_retry_chain(retrying, chain) if retrying is not None else None,
+        )
+
+    def retry_chain(self, ticket_id: int) -> RetryChain | None:
+        """The payment's retry chain as it stands (no lock: what its receipt offers)."""
+        row = self._db.execute(_CHAIN, {"retrying": ticket_id}).mappings().one_or_none()
+        return _retry_chain(ticket_id, row) if row is not None else None
+
+    def session_of(self, ticket_id: int) -> str | None:
+        return self._db.scalar(select(_t.c.session_token).where(_t.c.ticket_id == ticket_id))
+
+    def other_double_payment(
+        self, entity_code: str, srv_code: str, double_payment_key: str, *, besides: int
+    ) -> OtherPayment | None:
+        """The newest payment other than `besides` with the same double-payment key that is
+        live or approved (through `ix_transactions_double_payment_key`, newest first)."""
+        row = self._db.execute(
+            select(_t.c.ticket_id, _t.c.state, _t.c.bank_process_date, _t.c.updated_at)
+            .where(
+                _t.c.entity_code == entity_code,
+                _t.c.srv_code == srv_code,
+                _t.c.double_payment_key == double_payment_key,
+                _t.c.ticket_id != besides,
+                _t.c.state.in_([s.value for s in DOUBLE_PAYMENT_STATES]),
+            )
+            .order_by(_t.c.ticket_id.desc())
+            .limit(1)
+        ).one_or_none()
+        if row is None:
+            return None
+        return OtherPayment(
+            row.ticket_id, TranState(row.state), row.bank_process_date or row.updated_at
+        )
 
     def due_for_expiry(self, now: datetime, limit: int) -> list[int]:
         """Live payments whose current state lapsed (CREATED, CAPTURED, BANK, PENDING past
@@ -746,6 +820,51 @@ def _lock_statement(count: int) -> Compiled:
         read=False,
     )
 
+
+def _retry_chain(ticket_id: int, row: Any) -> RetryChain:
+    if row is None:
+        raise LookupError(f"ticket {ticket_id} not found")
+    return RetryChain(
+        ticket_id=ticket_id,
+        state=TranState(row["state"]),
+        root=row["root"],
+        retries=row["retries"],
+        latest=row["latest"] or row["root"],
+    )
+
+
+_retried = _t.alias("retried")
+_member = _t.alias("member")
+_retried_root = func.coalesce(_retried.c.retry_of, _retried.c.ticket_id)
+#: A payment's retry chain: its state, the chain's first ticket, how many retries link to that
+#: ticket and the newest of them (`ix_transactions_retry_of`: (retry_of, ticket_id)).
+_CHAIN = select(
+    _retried.c.state,
+    _retried_root.label("root"),
+    select(func.count())
+    .where(_member.c.retry_of == _retried_root)
+    .correlate(_retried)
+    .scalar_subquery()
+    .label("retries"),
+    select(func.max(_member.c.ticket_id))
+    .where(_member.c.retry_of == _retried_root)
+    .correlate(_retried)
+    .scalar_subquery()
+    .label("latest"),
+).where(_retried.c.ticket_id == bindparam("retrying", type_=BigInteger))
+_CHAIN_PG = Compiled(_CHAIN)
+#: The row lock of a payment's chain's first ticket (its retry_of is written once: the subquery
+#: needs no lock of its own).
+_LOCK_CHAIN_ROOT = Compiled(
+    select(_t.c.ticket_id)
+    .where(
+        _t.c.ticket_id
+        == select(func.coalesce(_member.c.retry_of, _member.c.ticket_id))
+        .where(_member.c.ticket_id == bindparam("retrying", type_=BigInteger))
+        .scalar_subquery()
+    )
+    .with_for_update()
+)
 
 _previous = _t.alias("previous")
 _chain = _t.alias("chain")

@@ -11,6 +11,11 @@ turns on one lock first. SQLite's own lock is not fair: its waiters poll, so wit
 (gthread workers) wanting it, one could lose every poll until its busy timeout; a process lock
 queues them, and SQLite then arbitrates only between processes.
 
+Approvals are confirmed here: when a unit of work approves a payment, `commit` first runs the
+`on_approved` collaborator the composition root gave (`gateway.usecases.confirmations`: the
+payment's PIN and its receipt mails), in the same database transaction, so an approval commits
+with its confirmations or not at all, whichever use case approved it.
+
 Races end here as answers the use cases know: the double-payment constraint becomes
 InvalidReference (FAIL_INVALIDREFERENCE1); a deadlock or a serialization failure becomes
 `ConcurrentUpdate`, which `retrying` runs again in a fresh unit of work.
@@ -22,7 +27,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import structlog
 from sqlalchemy import Engine
@@ -38,15 +43,21 @@ from gateway.store.db import writer
 from gateway.store.helpdesk_people import PeopleRepository
 from gateway.store.helpdesk_requests import RequestRepository
 from gateway.store.mail_outbox import MailOutbox
+from gateway.store.pins import PinRepository
 from gateway.store.transactions import (
     CallbackRepository,
     ConcurrentUpdate,
     TransactionRepository,
 )
 
+if TYPE_CHECKING:
+    from gateway.domain.transactions import Transaction
+
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
+#: What confirms an approved payment inside its unit of work (see the module docstring).
+OnApproved = Callable[["UnitOfWork", "Transaction"], None]
 
 #: SQLSTATEs after which PostgreSQL rolled the transaction back and running it again may pass:
 #: serialization_failure, deadlock_detected.
@@ -63,16 +74,19 @@ class UnitOfWork:
     caja: CajaRepository
     banks: BankRepository
     cartera: CarteraRepository
+    pins: PinRepository
 
     def __init__(
         self,
         session_factory: sessionmaker[Session],
         cache: CatalogCache,
         turn: AbstractContextManager[object] | None = None,
+        on_approved: OnApproved | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._cache = cache
         self._turn = turn or nullcontext()
+        self._on_approved = on_approved
 
     def __enter__(self) -> UnitOfWork:
         self._turn.__enter__()
@@ -86,6 +100,7 @@ class UnitOfWork:
         self.caja = CajaRepository(self.session)
         self.banks = BankRepository(self.session)
         self.cartera = CarteraRepository(self.session)
+        self.pins = PinRepository(self.session)
         return self
 
     def __exit__(
@@ -110,17 +125,23 @@ class UnitOfWork:
         self.transactions.flush()
 
     def commit(self) -> None:
+        if self._on_approved is not None and self.transactions.approving():
+            self.transactions.flush()  # approved new payments get their TicketId
+            for transaction in self.transactions.take_approved():
+                self._on_approved(self, transaction)
         self.transactions.flush(commit=True)
         self.session.commit()
 
 
-def unit_of_work_factory(engine: Engine, cache_seconds: float = 0) -> Callable[[], UnitOfWork]:
+def unit_of_work_factory(
+    engine: Engine, cache_seconds: float = 0, on_approved: OnApproved | None = None
+) -> Callable[[], UnitOfWork]:
     factory = sessionmaker(writer(engine), expire_on_commit=False)
     cache = CatalogCache(cache_seconds)
     # One lock per process and database (module docstring); reentrant, so a unit of work opened
     # inside another on the same thread waits for nothing of its own.
     turn = threading.RLock() if engine.dialect.name == "sqlite" else None
-    return lambda: UnitOfWork(factory, cache, turn)
+    return lambda: UnitOfWork(factory, cache, turn, on_approved)
 
 
 def retrying(

@@ -3,7 +3,13 @@ bank), a card or a cash coupon. The session token (`WsPm`) is the payer's only c
 
 Only the methods the service accepts AND that have a connector are offered; a choice of any
 other is refused like an unknown one (FAIL_INVALIDPAYMENTSYSTEM). With none to offer (sandbox
-off, no connector) the page says so and the payment lapses at the end of its session."""
+off, no connector) the page says so and the payment lapses at the end of its session.
+
+A rejected or failed payment's receipt offers "Reintentar" (`Checkout.retry`): a new payment
+with the same fields, opened on the same path as the merchant's createTransactionPayment
+(`gateway.usecases.opening`), linked to the chain's first ticket. The double-payment control
+(`payment_rules.double_payment_notice`) is shown where the payer would pay: the choice of a
+method and the retry."""
 
 from __future__ import annotations
 
@@ -18,16 +24,30 @@ from gateway.caja.coupon_pdf import Coupon, CouponLine, CouponReference
 from gateway.caja.coupons import register_coupon
 from gateway.clock import Clock
 from gateway.domain.callbacks import notification_fields
-from gateway.domain.errors import GatewayError, InvalidFICode, InvalidPaymentSystem
+from gateway.domain.errors import (
+    GatewayError,
+    InvalidFICode,
+    InvalidPaymentSystem,
+    InvalidReference,
+    RetrySuperseded,
+)
 from gateway.domain.form_references import fill
 from gateway.domain.merchant_services import MerchantService
 from gateway.domain.payment_form import PaymentForm, payment_form
+from gateway.domain.payment_rules import (
+    RETRY_OFFERED_AFTER,
+    DoublePaymentNotice,
+    RetryOffer,
+    double_payment_notice,
+    retry_offer,
+)
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
-from gateway.domain.receipts import Receipt, receipt_of
+from gateway.domain.receipts import STATE_TEXT, Receipt, receipt_of
 from gateway.domain.transactions import Transaction, TranState, coupon_last_day
 from gateway.settings import Settings
-from gateway.store.uow import UnitOfWork
-from gateway.usecases.methods import PaymentMethods, bank_link
+from gateway.store.uow import UnitOfWork, retrying
+from gateway.usecases.methods import PaymentMethods, bank_link, merchant_extras
+from gateway.usecases.opening import NewPayment, PaymentOpener
 
 log = structlog.get_logger(__name__)
 
@@ -79,6 +99,15 @@ class PaymentPage:
     back_fields: tuple[tuple[str, str], ...] = ()
     #: "Realizar otro pago": the service's new-payment URL, on an approved receipt only.
     new_payment_url: str = ""
+    #: "Reintentar" on a rejected or failed receipt (`payment_rules.retry_offer`).
+    retry: RetryOffer = RetryOffer.NONE
+    #: SUPERSEDED: the chain's newest payment and its session token (where a retry went).
+    retry_latest: int | None = None
+    retry_latest_token: str = ""
+    #: Another live or approved payment with the same double-payment references, on the page
+    #: where the payer would pay (choosing a method, or retrying), with its state's text.
+    double_payment: DoublePaymentNotice | None = None
+    double_payment_text: str = ""
 
 
 class Checkout:
@@ -89,11 +118,13 @@ class Checkout:
         settings: Settings,
         *,
         methods: PaymentMethods,
+        opener: PaymentOpener,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._settings = settings
         self._methods = methods
+        self._opener = opener
 
     def page(self, token: str, entered: Mapping[int, str] | None = None) -> PaymentPage:
         """`entered`: the payer's posted references, kept when the form comes back."""
@@ -120,6 +151,11 @@ class Checkout:
                 raise SessionExpired(f"ticket {transaction.ticket_id} expired")
             service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
             assert service is not None
+            if not service.accepts_double_payment:  # the page showed no methods: refuse too
+                notice = self._double_payment(uow, transaction, service)
+                if notice is not None and notice.blocks:
+                    other = notice.other.ticket_id
+                    raise InvalidReference(f"ticket {other} has the same references")
             _fill_form(uow, transaction, service, entered or {}, now)
             system = service.resolve_payment_system(method)
             if system is None:
@@ -146,6 +182,53 @@ class Checkout:
             uow.commit()
         log.info("checkout.chosen", ticket_id=page.ticket_id, method=system.name, state=page.state)
         return page
+
+    def retry(self, token: str) -> str:
+        """The payer's "Reintentar" of a rejected or failed payment: a new payment with its
+        entity, service, references, value, VAT, currency, return URLs, invoice and extras,
+        retrying its chain (the rules of `payment_rules.admit` decide, under the chain's lock).
+        Returns the session token the payer goes to: the new payment's, or, when the chain
+        already continues (a second submit of the same receipt), its newest payment's.
+
+        What the gateway itself wrote on the payment is not copied: a cash payment's invoice is
+        its coupon number (the retry gets none; a new coupon gets its own number), a PSE
+        payment's extras carry its bank session's URL (the retry gets its own).
+        """
+
+        def work(uow: UnitOfWork) -> str:
+            failed = self._find(uow, token, lock=False)
+            assert failed.ticket_id is not None
+            service = self._opener.service(uow, failed.entity_code, failed.srv_code)
+            new = NewPayment(
+                service=service,
+                references=failed.references,
+                value=failed.trans_value,
+                vat=failed.trans_vat_value,
+                currency=failed.currency,
+                invoice=None if failed.payment_system is PaymentSystem.CASH else failed.invoice,
+                url_response=failed.url_response,
+                url_redirect=failed.url_redirect,
+                sign=failed.sign,
+                sign_fields=failed.sign_fields,
+                policy_code=failed.policy_code,
+                extras=merchant_extras(failed),
+            )
+            try:
+                retry = self._opener.open(uow, new, source="payer:retry", retrying=failed.ticket_id)
+            except RetrySuperseded as superseded:
+                latest = uow.transactions.session_of(superseded.latest)
+                assert latest is not None
+                log.info(
+                    "checkout.retry_superseded",
+                    ticket_id=failed.ticket_id,
+                    latest=superseded.latest,
+                )
+                return latest
+            uow.commit()
+            log.info("checkout.retried", ticket_id=failed.ticket_id, retry=retry.ticket_id)
+            return retry.session_token
+
+        return retrying(self._uow, work)
 
     def coupon(self, token: str) -> Coupon | None:
         """The PDF coupon of a cash payment waiting at the bank (CAPTURED), with the GS1-128
@@ -190,6 +273,19 @@ class Checkout:
             raise SessionNotFound("no payment for this link")
         return transaction
 
+    def _double_payment(
+        self, uow: UnitOfWork, transaction: Transaction, service: MerchantService
+    ) -> DoublePaymentNotice | None:
+        if transaction.double_payment_key is None or transaction.ticket_id is None:
+            return None
+        other = uow.transactions.other_double_payment(
+            transaction.entity_code,
+            transaction.srv_code,
+            transaction.double_payment_key,
+            besides=transaction.ticket_id,
+        )
+        return double_payment_notice(service.accepts_double_payment, other)
+
     def _page(
         self,
         uow: UnitOfWork,
@@ -200,6 +296,18 @@ class Checkout:
         entity = uow.catalog.entity(transaction.entity_code)
         service = uow.catalog.service(transaction.entity_code, transaction.srv_code)
         assert entity is not None and service is not None and transaction.ticket_id is not None
+        retry, latest, latest_token = RetryOffer.NONE, None, ""
+        if transaction.state in RETRY_OFFERED_AFTER:
+            chain = uow.transactions.retry_chain(transaction.ticket_id)
+            assert chain is not None
+            retry = retry_offer(service.max_retries, chain)
+            if retry is RetryOffer.SUPERSEDED:
+                latest, latest_token = chain.latest, uow.transactions.session_of(chain.latest)
+        notice = (
+            self._double_payment(uow, transaction, service)
+            if transaction.state is TranState.CREATED or retry is RetryOffer.OFFERED
+            else None
+        )
         methods = self._methods.offered(service)
         coupon_due_date = (
             coupon_last_day(transaction.expires_at)
@@ -238,7 +346,14 @@ class Checkout:
             is not None,
             receipt=None
             if transaction.state is TranState.CREATED
-            else receipt_of(transaction, service, entity, pin=None),
+            else receipt_of(
+                transaction,
+                service,
+                entity,
+                pin=uow.pins.pin_of(transaction.ticket_id)
+                if transaction.state is TranState.OK and service.issues_pins
+                else None,
+            ),
             back_text=service.redirect_link_text or "Volver al comercio",
             back_fields=tuple(notification_fields(transaction))
             if service.redirect_with_params
@@ -246,6 +361,11 @@ class Checkout:
             new_payment_url=_web_link(service.new_payment_url)
             if transaction.state is TranState.OK
             else "",
+            retry=retry,
+            retry_latest=latest,
+            retry_latest_token=latest_token or "",
+            double_payment=notice,
+            double_payment_text=STATE_TEXT[notice.other.state] if notice else "",
         )
 
 

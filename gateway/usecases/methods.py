@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from gateway.clock import bogota_date
 from gateway.connectors.ports import Connectors, PaymentFacts
@@ -41,6 +42,19 @@ def bank_link(transaction: Transaction) -> str:
         if item.get("code") == BANK_URL_INFO and item.get("data"):
             return str(item["data"])
     return ""
+
+
+def merchant_extras(transaction: Transaction) -> dict[str, Any]:
+    """The payment's extras as the merchant sent them: without the bank URL the PSE connector
+    added (a copy of the payment, its retry, gets a bank session of its own)."""
+    extras = dict(transaction.extras)
+    if "additional_info" in extras:
+        extras["additional_info"] = [
+            item for item in extras["additional_info"] if item.get("code") != BANK_URL_INFO
+        ]
+        if not extras["additional_info"]:
+            del extras["additional_info"]
+    return extras
 
 
 class PaymentMethods:

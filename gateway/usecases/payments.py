@@ -14,8 +14,6 @@ is being settled, since from then on a bank may have been asked.
 
 from __future__ import annotations
 
-import base64
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -23,21 +21,18 @@ import structlog
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from gateway.clock import Clock, bogota_date, bogota_day_bounds
+from gateway.clock import Clock
 from gateway.domain.errors import (
     BusinessRefusal,
-    InvalidEntityCode,
     InvalidFICode,
     InvalidItems,
-    InvalidServiceCode,
     ReturnCode,
     TicketNotFound,
 )
 from gateway.domain.limits import ENTITY_CODE, check_entity_code, check_payment_request
-from gateway.domain.payment_rules import CreationLimits, admit
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
-from gateway.domain.references import double_payment_key, normalize_references, priced_item
-from gateway.domain.transactions import Transaction, TranState
+from gateway.domain.references import normalize_references, priced_item
+from gateway.domain.transactions import Transaction
 from gateway.settings import Settings
 from gateway.store.queries import InformationQuery
 from gateway.store.transactions import ConcurrentUpdate
@@ -52,13 +47,9 @@ from gateway.usecases.commands import (
     TransactionInfo,
 )
 from gateway.usecases.methods import PaymentMethods, payment_url
+from gateway.usecases.opening import NewPayment, PaymentOpener
 
 log = structlog.get_logger(__name__)
-
-
-def new_session_token() -> str:
-    """The legacy `WsPm` shape: hex of the ASCII of a 24-character Base64 of 16 random bytes."""
-    return base64.b64encode(secrets.token_bytes(16)).hex()
 
 
 class Payments:
@@ -70,13 +61,13 @@ class Payments:
         settings: Settings,
         *,
         methods: PaymentMethods,
-        token_factory: Callable[[], str] = new_session_token,
+        opener: PaymentOpener,
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
         self._settings = settings
         self._methods = methods
-        self._new_token = token_factory
+        self._opener = opener
         self._information_query = InformationQuery(engine)
 
     # --- createTransactionPayment ------------------------------------------------------------
@@ -151,18 +142,12 @@ class Payments:
     # --- shared creation path ----------------------------------------------------------------
 
     def _open(self, uow: UnitOfWork, command: CreatePayment, operation: str) -> Transaction:
+        """The merchant's request resolved against its service, then opened on the one
+        creation path (`gateway.usecases.opening`)."""
         check_payment_request(command)  # before any database: the same answer on every one
-        now = self._clock.now()
-        entity_code = (command.entity_code or "").strip()
-        entity = uow.catalog.entity(entity_code) if entity_code else None
-        if entity is None or not entity.enabled:
-            raise InvalidEntityCode(f"unknown entity {entity_code!r}")
-        srv_code = (command.srv_code or "").strip()
-        service = uow.catalog.service(entity_code, srv_code) if srv_code else None
-        if service is None:
-            raise InvalidServiceCode(f"entity {entity_code} has no service {srv_code!r}")
-        service.ensure_open(bogota_date(now))
-
+        service = self._opener.service(
+            uow, (command.entity_code or "").strip(), (command.srv_code or "").strip()
+        )
         references = normalize_references(
             service.references,
             command.references,
@@ -178,52 +163,23 @@ class Payments:
         if institution is not None and system is None:
             system = institution.payment_system
         self._methods.ensure_available(system)
-        extras = _extras(command)
-
-        key = double_payment_key(service.references, references)
-        payer = references[0].strip() if references else None
-        limits = CreationLimits.of(service, system)
-        # Read under the payer's and the key's locks, held until commit: racing creates of the
-        # same payer or references are judged one after the other.
-        facts = uow.transactions.creation_facts(
-            entity_code,
-            srv_code,
-            double_payment_key=key,
-            payer_key=payer if payer and limits.counts_payer_day else None,
-            day=bogota_day_bounds(now),
-            payment_system=system,
-        )
-        retry_of = admit(limits, facts, value)
-
-        transaction = Transaction.open(
-            at=now,
-            source=f"webservice:{operation}",
-            entity_code=entity_code,
-            srv_code=srv_code,
-            trans_value=value,
-            trans_vat_value=vat,
-            currency=currency,
-            pay_currency=service.pay_currency or currency,
-            currency_rate=service.currency_rate,
+        new = NewPayment(
+            service=service,
             references=references,
-            expires_at=self._methods.lifetimes.lapses_at(TranState.CREATED, now),
-            session_token=self._new_token(),
+            value=value,
+            vat=vat,
+            currency=currency,
+            system=system,
+            institution=institution,
             invoice=_text(command.invoice),
-            url_response=_text(command.url_response) or service.url_response,
-            url_redirect=_text(command.url_redirect) or service.url_redirect,
+            url_response=_text(command.url_response),
+            url_redirect=_text(command.url_redirect),
             sign=_text(command.sign),
             sign_fields=_text(command.sign_fields),
             policy_code=_text(command.policy_code),
-            extras=extras,
-            double_payment_key=key,
-            refuses_double_payment=not service.accepts_double_payment,
-            payer_key=payer or None,
-            retry_of=retry_of,
+            extras=_extras(command),
         )
-        if system is not None:
-            transaction.choose(system, institution)
-        uow.transactions.add(transaction)
-        return transaction
+        return self._opener.open(uow, new, source=f"webservice:{operation}")
 
     def _institution(
         self, uow: UnitOfWork, system: PaymentSystem | None, fi_code: str | None

@@ -3,6 +3,8 @@
 GET shows what the payment needs next (choose a method, go to the bank, the coupon, or the
 result); POST is the payer's choice, answered with a redirect back to GET (post/redirect/get),
 or to the bank URL the PSE connector gave the payment. Only methods with a connector are shown.
+A POST with `action=retry` is the receipt's "Reintentar" (a plain form: no JavaScript needed),
+answered with a redirect to the new payment's page.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from werkzeug.wrappers import Request, Response
 
 from gateway.bootstrap import Container
 from gateway.caja.coupon_pdf import render_coupon
-from gateway.domain.errors import BusinessRefusal, IllegalTransition
+from gateway.domain.errors import (
+    BusinessRefusal,
+    IllegalTransition,
+    InvalidReference,
+    NotRetryable,
+    RetriesExhausted,
+)
 from gateway.domain.form_references import InvalidEntry
 from gateway.domain.payment_systems import PaymentSystem
 from gateway.domain.transactions import TranState
@@ -37,6 +45,8 @@ def _expired() -> Response:
 def entry_page(container: Container, request: Request, prefix: str) -> Response:
     token = (request.args.get("WsPm") or "").strip()
     try:
+        if request.method == "POST" and request.form.get("action") == "retry":
+            return _retry(container, prefix, token)
         if request.method == "POST":
             return _choose(container, request, prefix, token)
         page = container.checkout.page(token)
@@ -117,11 +127,40 @@ def _choose(container: Container, request: Request, prefix: str, token: str) -> 
     return redirect(payment_url("", prefix, token), 303)
 
 
+def _retry(container: Container, prefix: str, token: str) -> Response:
+    """The receipt's "Reintentar": 303 to the new payment's page (or to the chain's newest
+    payment when this receipt was already retried: a double submit or the back button opens
+    nothing twice)."""
+    try:
+        retry_token = container.checkout.retry(token)
+    except RetriesExhausted:
+        return render(
+            "message.html", 409, title="Reintentos agotados",
+            message="Alcanzó el número máximo de reintentos para este pago.",
+        )  # fmt: skip
+    except NotRetryable:
+        return render(
+            "message.html", 409, title="Pago sin reintento",
+            message="Solo un pago rechazado o fallido se puede reintentar.",
+        )  # fmt: skip
+    except InvalidReference:  # "Acepta pago doble" = false: the receipt shows the other payment
+        return _show(container, container.checkout.page(token), prefix)
+    except BusinessRefusal as refused:
+        return render(
+            "message.html", 409, title="No fue posible reintentar el pago",
+            message=_explain(refused),
+        )  # fmt: skip
+    return redirect(payment_url("", prefix, retry_token), 303)
+
+
 def _explain(refused: BusinessRefusal) -> str:
     code = getattr(refused, "return_code", None)
     messages = {
         "FAIL_INVALIDFICODE": "Seleccione su banco.",
         "FAIL_INVALIDAUTHREF": "Revise los datos de la tarjeta.",
         "FAIL_INVALIDPAYMENTSYSTEM": "Seleccione un medio de pago.",
+        "FAIL_INVALIDREFERENCE1": "Ya existe un pago con las mismas referencias.",
+        "FAIL_INVALIDPOLICY": "Alcanzó el límite de intentos de pago permitidos.",
+        "FAIL_INVALIDTRANSVALUE": "El pago supera el valor diario permitido.",
     }
     return messages.get(code.value if code else "", "No fue posible procesar el pago.")

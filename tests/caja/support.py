@@ -109,8 +109,19 @@ def seed_caja(settings: Settings) -> None:
         engine.dispose()
 
 
-def add_invoice(
-    uow_factory: Callable[[], UnitOfWork],
+def add_invoice(uow_factory: Callable[[], UnitOfWork], reference1: str, **rules: Any) -> int:
+    """An invoice of the portfolio, written as the cartera loader would; its id."""
+    with uow_factory() as uow:
+        invoice_id = uow.session.execute(
+            insert(InvoiceRow)
+            .values(**invoice_values(reference1, **rules))
+            .returning(InvoiceRow.id)
+        ).scalar_one()
+        uow.commit()
+    return int(invoice_id)
+
+
+def invoice_values(
     reference1: str,
     *,
     value: str = "150000",
@@ -123,8 +134,8 @@ def add_invoice(
     state: str = "PENDIENTE",
     paid_total: str = "0",
     srv_code: str = SERVICE,
-) -> int:
-    """An invoice of the portfolio, written as the cartera loader would; its id."""
+) -> dict[str, Any]:
+    """The row of a portfolio invoice (`add_invoice` writes it)."""
     values: dict[str, Any] = {
         "entity_code": ENTITY,
         "srv_code": srv_code,
@@ -149,12 +160,7 @@ def add_invoice(
     for number, (day, amount) in enumerate(later, start=2):
         values[f"due_date_{number}"] = day
         values[f"value_{number}"] = Decimal(amount)
-    with uow_factory() as uow:
-        invoice_id = uow.session.execute(
-            insert(InvoiceRow).values(**values).returning(InvoiceRow.id)
-        ).scalar_one()
-        uow.commit()
-    return int(invoice_id)
+    return values
 
 
 def invoice_row(uow_factory: Callable[[], UnitOfWork], reference1: str) -> Any:

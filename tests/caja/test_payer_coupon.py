@@ -7,16 +7,18 @@ NOT_AUTHORIZED; a coupon past its day is refused and expires."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from werkzeug.test import Client
 
-from gateway.caja.codes import CajaCode
+from gateway.caja.codes import CajaCode, CajaRefusal
 from gateway.caja.commands import ChequeIn, ConsultarCartera, ConsultarReferencia
 from gateway.caja.jobs import canje_lapsed_due
 from gateway.connectors.sandbox import coupon_number
@@ -25,6 +27,7 @@ from gateway.domain.gs1 import parse
 from gateway.domain.transactions import TranState
 from gateway.jobs.expiry import expire_due
 from gateway.store.caja_tables import AgreementRow, InvoiceHistoryRow, InvoiceRow, PaymentRow
+from gateway.store.mail_tables import MailRow
 from gateway.store.models import CallbackRow, TransactionRow
 from gateway.usecases.cartera import Cartera
 from gateway.usecases.commands import CreatePayment
@@ -41,6 +44,7 @@ from tests.caja.support import (
     cabecera,
     count,
     invoice_row,
+    invoice_values,
     pago,
     refused,
     reverso,
@@ -110,6 +114,18 @@ def callbacks(uow_factory, ticket: str) -> list[str]:
                 .order_by(CallbackRow.id)
             )
         )
+
+
+def test_a_coupon_paid_at_a_teller_mails_the_payer_its_receipt(
+    caja, container, browser, uow_factory
+):
+    ticket, page = new_payment(container, references=(PAYER_ID, "ORD-1", "pagador@correo.test"))
+    coupon = choose_cash(container, browser, ticket, page)
+    caja.notificar_pago(CALLER, pago(coupon.number, "150000", authorization="AUT4242"))
+    with uow_factory() as uow:
+        mails = uow.session.execute(select(MailRow.to, MailRow.text_body)).all()
+    assert [to for to, _ in mails] == [["pagador@correo.test"]]
+    assert "Pago aprobado" in mails[0].text_body and "AUT4242" in mails[0].text_body
 
 
 def test_the_payers_coupon_is_found_scanned_paid_and_the_merchant_sees_it_approved(
@@ -268,6 +284,14 @@ def test_a_coupon_the_payment_says_is_paid_is_not_collected_again(
     container.sandbox.force_outcome(int(coupon.ticket), TranState.OK)
     assert invoice_row(uow_factory, coupon.number).state == "PENDIENTE"
     assert refused(consultar, caja, coupon.number) is CajaCode.FACTURA_PAGADA
+    # Nor is it in the payer's portfolio any more.
+    portfolio = ConsultarCartera(cabecera(), "CC", PAYER_ID, None)
+    try:
+        listed = [f.referencia1 for f in caja.consultar_cartera(CALLER, portfolio).facturas]
+    except CajaRefusal as refusal:
+        assert refusal.code is CajaCode.CLIENTE_SIN_FACTURAS
+        listed = []
+    assert coupon.number not in listed
     assert (
         refused(caja.notificar_pago, CALLER, pago(coupon.number, "150000"))
         is CajaCode.FACTURA_PAGADA
@@ -294,6 +318,36 @@ def test_a_coupon_number_taken_by_a_portfolio_invoice_is_not_registered(
     stored = invoice_row(uow_factory, taken)
     assert (stored.ticket_id, stored.value_1) == (None, Decimal("99000"))
     assert count(uow_factory, InvoiceRow) == 1
+
+
+@pytest.mark.postgres
+def test_a_portfolio_invoice_committed_meanwhile_keeps_its_number_and_the_choice_stands(
+    caja, container, browser, uow_factory, database_url
+):
+    """The portfolio load inserts the coupon's number after the choice looked it up: the
+    choice's insert waits for it, loses the unique constraint, and the payer still gets the
+    coupon (not registered at the tellers, as when the number was taken before)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite serializes writers: the race is PostgreSQL's")
+    ticket, page = new_payment(container)
+    taken = coupon_number(int(ticket))
+    inserted = threading.Event()
+
+    def portfolio_load() -> None:
+        with uow_factory() as uow:
+            uow.session.execute(insert(InvoiceRow).values(**invoice_values(taken, value="99000")))
+            inserted.set()
+            time.sleep(1.0)  # the payer's choice reaches the same number meanwhile
+            uow.commit()
+
+    loader = threading.Thread(target=portfolio_load)
+    loader.start()
+    assert inserted.wait(10)
+    coupon = choose_cash(container, browser, ticket, page)
+    loader.join()
+    assert coupon.number == taken
+    stored = invoice_row(uow_factory, taken)
+    assert (stored.ticket_id, stored.value_1) == (None, Decimal("99000"))
 
 
 def test_a_portfolio_file_does_not_change_a_coupon(caja, container, browser, uow_factory):

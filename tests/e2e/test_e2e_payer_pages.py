@@ -15,6 +15,8 @@ phone); screenshots of every step go to test-artifacts/browser/<test>/.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -28,6 +30,7 @@ import pytest
 import requests
 
 from contract_tests.client import ContractClient, Reply
+from contract_tests.mailbox import SmtpMailbox, body_text
 from contract_tests.server import RunningGateway
 from contract_tests.variants import Endpoint, parse_prefix
 from tests.e2e.browser import Browser
@@ -175,6 +178,7 @@ def test_pse_approved_receipt_callback_mail_and_way_back(
     create: Callable[[Decimal], Payment],
     soap: ContractClient,
     merchant: Merchant,
+    mailbox: SmtpMailbox,
 ) -> None:
     payment = create(Decimal("125000.00"))
     browser = pay_by_pse(browsers(viewport), payment, "Aprobar")
@@ -189,9 +193,61 @@ def test_pse_approved_receipt_callback_mail_and_way_back(
     assert callback["TrazabilityCode"] == trazability
     assert Decimal(callback["TransValue"]) == payment.value
 
+    mail = mailbox.wait_for(payment.email, payment.ticket_id)
+    text = body_text(mail)
+    assert "Pago aprobado" in text and trazability in text and "125.000 COP" in text
+    html = mail.get_body(preferencelist=("html",))
+    assert html is not None and payment.ticket_id in html.get_content()
+    assert len(mailbox.to(payment.email)) == 1  # once, though the jobs loop runs on
+
     browser.follow("Volver al comercio")
     assert browser.h1 == "De vuelta en el comercio"
     browser.screenshot("comercio")
+
+
+def retries_of(reply: Reply) -> list[tuple[str, str]]:
+    """RetriesTicketId of a getTransactionInformation answer: (TicketId, TranState)."""
+    assert reply.result is not None
+    found = reply.result.findall(f"{{{reply.tns}}}RetriesTicketId")
+    return [
+        (
+            r.findtext(f"{{{reply.tns}}}TicketId") or "",
+            r.findtext(f"{{{reply.tns}}}TranState") or "",
+        )
+        for r in found
+    ]
+
+
+def test_pse_rejected_then_reintentar_is_approved_on_the_linked_retry(
+    browsers: Callable[[str], Browser],
+    create: Callable[[Decimal], Payment],
+    soap: ContractClient,
+    merchant: Merchant,
+    mailbox: SmtpMailbox,
+) -> None:
+    payment = create(Decimal("78000.00"))
+    browser = pay_by_pse(browsers("phone"), payment, "Rechazar")
+    assert_receipt(browser, payment, "Pago rechazado")
+    browser.screenshot("rechazado")
+    browser.submit("Reintentar")
+    assert browser.h1 == "Elija cómo pagar"
+    assert "78.000" in browser.text
+    browser.screenshot("reintento")
+    ((retry, state),) = retries_of(information(soap, payment.ticket_id))
+    assert state == "CREATED" and retry != payment.ticket_id
+    browser.choose("method", "0").fill("Banco", "BANCOLOMBIA").submit("Pagar")
+    assert "banco de pruebas" in browser.text.lower(), browser.text
+    browser.submit("Aprobar")
+    assert browser.h1 == "Resultado del pago" and "Pago aprobado" in browser.text
+    assert retry in browser.text
+    browser.screenshot("reintento-aprobado")
+    assert retries_of(information(soap, payment.ticket_id)) == [(retry, "OK")]
+    assert information(soap, retry).text("TranState") == "OK"
+    merchant.callback_for(payment.ticket_id, "NOT_AUTHORIZED")
+    merchant.callback_for(retry, "OK")
+    # The retry carries the payer's address: one receipt, the approved one's.
+    assert "Pago aprobado" in body_text(mailbox.wait_for(payment.email, retry))
+    assert len(mailbox.to(payment.email)) == 1
 
 
 def test_card_payment_is_approved(
@@ -229,3 +285,97 @@ def test_cash_coupon_downloads_its_pdf(
     assert answer.headers["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF")
     assert information(soap, payment.ticket_id).text("TranState") == "CAPTURED"
+
+
+FOREIGN_SERVICE = """\
+version: 1
+entities:
+  - code: '10001'
+    name: Comercio Demo
+    nit: 900123456-8
+    services:
+      - code: '1077'
+        description: Curso internacional (USD, se paga en pesos)
+        active: true
+        value: '120.50'
+        currency: USD
+        pay_currency: COP
+        currency_rate: '3950.123456'
+        rate_label: TRM del día
+        converted_label: Valor a pagar en pesos
+        accepts_pse: true
+        accepts_credit_card: true
+        issues_pins: true
+        confirmation_emails: ventas@comercio.example.co
+        comment_after: Preséntese con su PIN el día del curso.
+        references:
+          - title: Número de identificación
+            type: CUSTOMER_ID
+            required: true
+          - title: Correo electrónico
+            type: EMAIL
+"""
+
+
+def test_a_foreign_currency_service_with_pins_set_up_by_the_operators_commands(
+    mail_gateway: RunningGateway,
+    browsers: Callable[[str], Browser],
+    soap: ContractClient,
+    mailbox: SmtpMailbox,
+    tmp_path,
+) -> None:
+    """`config import` and `pines load` against the running gateway's database, as an operator
+    would; then the form shows the converted value at the configured rate, the receipt and the
+    mail carry the PIN, and getTransactionInformation reports the same currency and rate."""
+    config, pins = tmp_path / "servicio.yaml", tmp_path / "pines.txt"
+    config.write_text(FOREIGN_SERVICE, encoding="utf-8")
+    pins.write_text("CURSO-0001\nCURSO-0002\n", encoding="utf-8")
+    for command in (
+        ["config", "import", str(config)],
+        ["pines", "load", "--entity", ENTITY, "--service", "1077", str(pins)],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "gateway.cli", *command],
+            env=mail_gateway.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+    email = f"pagador-{uuid.uuid4().hex[:8]}@example.co"
+    reply = soap.create(
+        {
+            "EntityCode": ENTITY,
+            "SrvCode": "1077",
+            "TransValue": Decimal("120.50"),
+            "TransVatValue": Decimal(0),
+            "SrvCurrency": "USD",
+            "ReferenceArray": ["1032456789", email],
+        }
+    )
+    assert reply.text("ReturnCode") == "SUCCESS", reply.describe()
+    ticket, url = reply.text("TicketId") or "", reply.text("eCollectUrl") or ""
+
+    browser = browsers("phone").open(url)
+    text = browser.text
+    assert "120,50 USD" in text and "TRM del día" in text and "3.950,123456" in text
+    assert "Valor a pagar en pesos" in text and "475.989,88 COP" in text  # 120.50 x rate
+    browser.screenshot("formulario-usd")
+    browser.choose("method", "1")
+    browser.fill("Número", "4111111111111111").fill("Vence (MM/AAAA)", "12/2030")
+    browser.fill("Código de seguridad", "123").submit("Pagar")
+    assert browser.h1 == "Resultado del pago"
+    assert "Número de PIN" in browser.text and "CURSO-0001" in browser.text
+    assert "475.989,88 COP" in browser.text and "Preséntese con su PIN" in browser.text
+    browser.screenshot("comprobante-pin")
+
+    info = information(soap, ticket)
+    assert (info.text("TranState"), info.text("PayCurrency")) == ("OK", "COP")
+    assert Decimal(info.text("CurrencyRate") or "0") == Decimal("3950.123456")
+    assert Decimal(info.text("TransValue") or "0") == Decimal("120.50")
+    mail = body_text(mailbox.wait_for(email, ticket))
+    assert "CURSO-0001" in mail and "475.989,88 COP" in mail
+    copy = body_text(mailbox.wait_for("ventas@comercio.example.co", ticket))
+    assert "CURSO-0001" in copy and email not in mailbox.wait_for(
+        "ventas@comercio.example.co", ticket
+    ).get("To", "")

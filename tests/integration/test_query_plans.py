@@ -36,11 +36,15 @@ from bench.seed import (
     KEYED_SERVICE,
     LARGE_TABLES,
     LIMITED_SERVICE,
+    PINS_SERVICE,
     Seeded,
     prepare_catalog,
     seed_payments,
+    seed_pins,
 )
 from gateway.bootstrap import Container, build
+from gateway.domain.errors import GatewayError
+from gateway.domain.payment_rules import RetryOffer
 from gateway.domain.transactions import TranState
 from gateway.jobs.callbacks import deliver_due
 from gateway.jobs.expiry import expire_due
@@ -55,6 +59,7 @@ from tests.support import FrozenClock, fresh_postgres_schema, require_postgres
 pytestmark = pytest.mark.postgres
 
 PAYMENTS = 150_000
+PINS = 100_000
 BIG_ROWS = 10_000
 EXPLAINABLE = ("SELECT", "WITH", "UPDATE", "DELETE", "INSERT")
 
@@ -76,7 +81,9 @@ def world() -> Iterator[World]:
         init_db(settings)
         seed_demo(settings)
         prepare_catalog(url)
-        seeded = seed_payments(url.replace("postgresql+psycopg://", "postgresql://", 1), PAYMENTS)
+        dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        seeded = seed_payments(dsn, PAYMENTS)
+        seed_pins(dsn, PINS, assigned=PINS // 2)
         container = build(settings)
         lookup = create_engine(url)
         try:
@@ -182,6 +189,62 @@ def payer_page_by_session_token(world: World) -> None:
     world.container.checkout.page(token)
 
 
+def _token_of(world: World, where: str, **params: Any) -> str:
+    (token,) = _one(
+        world,
+        f"SELECT session_token FROM transactions WHERE {where} ORDER BY ticket_id DESC LIMIT 1",
+        **params,
+    )
+    return str(token)
+
+
+def payer_receipt_with_its_retry_offer(world: World) -> None:
+    token = _token_of(world, "state = 'NOT_AUTHORIZED' AND srv_code = :s", s=KEYED_SERVICE)
+    assert world.container.checkout.page(token).retry is not RetryOffer.NONE
+
+
+def payer_retry_counts_the_chain_under_its_lock(world: World) -> None:
+    """Whatever the chain says (a new retry, its newest payment, the cap), it was read."""
+    token = _token_of(world, "state = 'FAILED' AND srv_code = :s", s=KEYED_SERVICE)
+    try:
+        world.container.checkout.retry(token)
+    except GatewayError:
+        pass
+
+
+def payer_page_with_the_double_payment_notice(world: World) -> None:
+    token = _token_of(world, "state = 'CREATED' AND srv_code = :s", s=KEYED_SERVICE)
+    world.container.checkout.page(token)
+
+
+def approval_takes_the_next_free_pin(world: World) -> None:
+    """A card approved at once: the confirmation takes a PIN from a half-given list of 100 000
+    and queues the receipt mails."""
+    result = world.container.payments.process_transaction(
+        CreatePayment(
+            entity_code="10001",
+            srv_code=PINS_SERVICE,
+            trans_value=Decimal(150000),
+            trans_vat_value=Decimal(0),
+            references=("4455667788", "ORD-pin", "pin@example.com"),
+            payment_system="1",
+            auth_references=("4111111111111111", "12/2030", "123", "1"),
+        )
+    )
+    assert result.tran_state == "OK", result
+
+
+def receipt_reads_its_pin(world: World) -> None:
+    (token,) = _one(
+        world,
+        "SELECT t.session_token FROM transactions t JOIN service_pins p USING (ticket_id)"
+        " WHERE t.srv_code = :s AND t.state = 'OK' LIMIT 1",
+        s=PINS_SERVICE,
+    )
+    receipt = world.container.checkout.page(token).receipt
+    assert receipt is not None and receipt.pin, receipt
+
+
 def expiry_job(world: World) -> None:
     later = FrozenClock(datetime.now(UTC) + timedelta(hours=2))
     assert expire_due(world.container.uow, later) > 0
@@ -230,6 +293,15 @@ CASES = (
     Case("create: retries of the chain counted", create_retry_counts_the_chain, ("retry_of",)),
     Case("create: payer's daily totals", create_checks_the_payers_day, ("payer_key",)),
     Case("payer page by session token", payer_page_by_session_token, ("session_token",)),
+    Case("payer's receipt: retry chain", payer_receipt_with_its_retry_offer, ("retry_of",)),
+    Case("payer's retry: chain", payer_retry_counts_the_chain_under_its_lock, ("retry_of",)),
+    Case(
+        "payer page: double-payment notice",
+        payer_page_with_the_double_payment_notice,
+        ("double_payment_key",),
+    ),
+    Case("approval: next free PIN", approval_takes_the_next_free_pin, ("service_pins",)),
+    Case("receipt: its PIN", receipt_reads_its_pin, ("service_pins",)),
     Case("expiry job: payments due", expiry_job, ("expires_at",)),
     Case("outbox job: callbacks due", outbox_job, ("next_attempt_at",)),
     Case("callbacks of a ticket", callbacks_per_ticket, ("merchant_callbacks",)),

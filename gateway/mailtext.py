@@ -1,9 +1,10 @@
-"""The one layout of the helpdesk's e-mails: a text part and its HTML alternative, Spanish.
+"""The one layout of the gateway's e-mails (helpdesk notices, payment receipts): a text part
+and its HTML alternative, Spanish.
 
-`render` takes what a message says (greeting, paragraphs, an optional call-to-action link and
-the quoted lines of a request) and gives both parts; every value is escaped for the HTML part,
-so a customer's text cannot inject markup into another customer's mail. Each use case words
-its own messages and queues them with `uow.mail.enqueue(...)`.
+`render` takes what a message says (greeting, paragraphs, labelled detail lines, an optional
+call-to-action link and the quoted lines of a request) and gives both parts; every value is
+escaped for the HTML part, so a customer's text cannot inject markup into another customer's
+mail. Each use case words its own messages and queues them with `uow.mail.enqueue(...)`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-SIGNATURE = "Mesa de ayuda · Soporte ecollect"
+HELPDESK_SIGNATURE = "Mesa de ayuda · Soporte ecollect"
+PAYMENTS_SIGNATURE = "Pagos en línea · ecollect"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ def render(
     link: tuple[str, str] | None = None,
     details: Sequence[tuple[str, str]] = (),
     quote: str | None = None,
+    signature: str = HELPDESK_SIGNATURE,
 ) -> Rendered:
     """`link` = (label, url); `details` = (label, value) lines; `quote`: a comment's body."""
     text: list[str] = []
@@ -65,6 +68,6 @@ def render(
         label, url = link
         text += [f"{label}: {url}", ""]
         html.append(f'<p><a href="{escape(url, quote=True)}">{escape(label)}</a></p>')
-    text.append(SIGNATURE)
-    html.append(f"<p>{escape(SIGNATURE)}</p></body></html>")
+    text.append(signature)
+    html.append(f"<p>{escape(signature)}</p></body></html>")
     return Rendered(subject=subject, text="\n".join(text) + "\n", html="".join(html))
