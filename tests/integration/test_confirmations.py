@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from email import policy
+from email.parser import BytesParser
 
 import pytest
 
 from gateway.cli import main
 from gateway.domain.pins import InvalidPinList
 from gateway.domain.transactions import TranState
+from gateway.jobs.mail_outbox import deliver_mail_due
 from gateway.seed import DEMO_SERVICES
 from gateway.settings import Settings
 from gateway.store.db import init_db
@@ -229,3 +232,22 @@ def test_a_card_approved_by_process_transaction_payment_is_confirmed(container):
     assert len(_mails(container, "payment.receipt")) == 1
     (copy,) = _mails(container, "payment.receipt_copy")
     assert got.ticket_id in copy.subject and "PIN-1" in copy.text_body
+
+
+def test_without_smtp_the_receipt_lands_in_the_spool_as_an_eml(
+    browser,  # noqa: F811
+    container,
+    tmp_path,
+):
+    _service(container)
+    ticket, _ = _pay(browser, container)
+    spool = tmp_path / "correo"
+    settings = dataclasses.replace(container.settings, smtp_url=None, mail_spool=spool)
+    assert deliver_mail_due(container.uow, container.clock, settings) == 1
+    (eml,) = spool.glob("*.eml")
+    message = BytesParser(policy=policy.default).parse(eml.open("rb"))
+    assert message["To"] == PAYER and ticket in message["Subject"]
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Pago aprobado" in text and "Pago aprobado" in html
+    assert deliver_mail_due(container.uow, container.clock, settings) == 0  # sent once
