@@ -130,11 +130,28 @@ def seed_demo(settings: Settings) -> tuple[DemoAccount, ...]:
         if not settings.sandbox:
             return ()
         now = datetime.now(UTC)
+        seed_pins_demo(uow_factory, now)
         seed_helpdesk_demo(uow_factory, now)
         seed_caja_demo(uow_factory, settings, now)
         return DEMO_ACCOUNTS
     finally:
         engine.dispose()
+
+
+#: The demo PIN list of service 10001/1003 (sandbox mode only), topped up to this many free.
+DEMO_PINS = 50
+
+
+def seed_pins_demo(uow_factory: Callable[[], UnitOfWork], now: datetime) -> None:
+    """Free PINs for the demo's PIN service: a later seed appends only what was given out."""
+    with uow_factory() as uow:
+        counts = uow.pins.counts("10001", "1003")
+        missing = DEMO_PINS - counts.free
+        if missing > 0:
+            first = counts.loaded + 1
+            pins = [f"DEMO-PIN-{n:05d}" for n in range(first, first + missing)]
+            uow.pins.load("10001", "1003", pins, now)
+        uow.commit()
 
 
 def seed_helpdesk_demo(uow_factory: Callable[[], UnitOfWork], now: datetime) -> None:

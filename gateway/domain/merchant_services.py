@@ -143,10 +143,14 @@ class MerchantService:
     def has_open_value(self) -> bool:
         return self.open_value or self.value == 0
 
-    def resolve_value(self, sent: Decimal | None, listed: ListItem | None = None) -> Decimal:
+    def resolve_value(
+        self, sent: Decimal | None, listed: ListItem | None = None, *, payer_chooses: bool = False
+    ) -> Decimal:
         """The transaction value: the fixed service value, or the merchant's open value; or,
         when the merchant sent an item of the service's price list (`listed`), that item's
-        price (a TransValue of 0 means "the price"; any other must be it)."""
+        price (a TransValue of 0 means "the price"; any other must be it). `payer_chooses`:
+        the payer will pick from the price list on the form, so a TransValue of 0 is accepted
+        and holds the list's lowest price until then."""
         amount = _money(sent, InvalidTransValue, "TransValue")
         if listed is not None and listed.price is not None:
             if listed.currency not in (None, self.currency):
@@ -158,6 +162,10 @@ class MerchantService:
                 raise InvalidTransValue(f"item {listed.code} costs {listed.price}")
             return listed.price
         if self.has_open_value:
+            if amount == 0 and payer_chooses and (provisional := self._lowest_price()):
+                # The payer chooses the price on the form: until then the payment holds the
+                # lowest one (the form shows no amount until a choice is made).
+                return provisional
             if amount <= 0:
                 raise InvalidTransValue("TransValue must be greater than zero")
             return amount
@@ -166,6 +174,17 @@ class MerchantService:
         if amount != self.value:
             raise InvalidTransValue(f"service {self.code} has the fixed value {self.value}")
         return amount
+
+    def _lowest_price(self) -> Decimal | None:
+        """The lowest price of the service's price list in its own currency (None: no list)."""
+        prices = [
+            item.price
+            for rule in self.references
+            if rule.list is not None and rule.list.kind is ListKind.PRICE
+            for item in rule.list.items
+            if item.price is not None and item.currency in (None, self.currency)
+        ]
+        return min(prices) if prices else None
 
     def resolve_vat(self, value: Decimal, sent: Decimal | None) -> Decimal:
         vat = _money(sent, InvalidVatValue, "TransVatValue")

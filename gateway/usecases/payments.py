@@ -148,13 +148,14 @@ class Payments:
         service = self._opener.service(
             uow, (command.entity_code or "").strip(), (command.srv_code or "").strip()
         )
+        payer_fills = operation == "createTransactionPayment"  # the payer sees the form
         references = normalize_references(
-            service.references,
-            command.references,
-            payer_fills=operation == "createTransactionPayment",  # the payer sees the form
+            service.references, command.references, payer_fills=payer_fills
         )
         value = service.resolve_value(
-            command.trans_value, priced_item(service.references, references)
+            command.trans_value,
+            priced_item(service.references, references),
+            payer_chooses=payer_fills,
         )
         vat = service.resolve_vat(value, command.trans_vat_value)
         currency = service.resolve_currency(command.srv_currency)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from decimal import Decimal
 from email import policy
 from email.parser import BytesParser
 
@@ -251,3 +252,26 @@ def test_without_smtp_the_receipt_lands_in_the_spool_as_an_eml(
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Pago aprobado" in text and "Pago aprobado" in html
     assert deliver_mail_due(container.uow, container.clock, settings) == 0  # sent once
+
+
+def test_the_demo_course_service_prices_by_the_list_and_gives_a_pin(browser, container):  # noqa: F811
+    """`seed demo`'s service 1003: the course chosen sets the value (VAT 19 %), the related
+    list offers the sites of the city, and the approved payment gets a demo PIN."""
+    ticket, path = new_payment(
+        container, srv_code="1003", references=("1032456789",), trans_value=Decimal(0)
+    )
+    page = browser.get(path).text
+    assert "Programación en Python" in page and "Chapinero" in page
+    form = {"ref1": "PYT", "ref2": "11", "ref3": "CHA", "ref4": PAYER, **CARD}
+    assert browser.post(path, data=form).status_code == 303
+    got = container.payments.get_transaction_information("10001", ticket)
+    assert (got.tran_state, got.trans_value, got.trans_vat_value) == (
+        "OK",
+        Decimal("420000.00"),
+        Decimal("79800.00"),
+    )
+    receipt = browser.get(path).text
+    assert "Número de PIN" in receipt and "DEMO-PIN-00001" in receipt
+    assert "Programación en Python" in receipt and "Chapinero" in receipt
+    (mail,) = _mails(container, "payment.receipt")
+    assert mail.to == [PAYER] and "DEMO-PIN-00001" in mail.text_body

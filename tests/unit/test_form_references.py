@@ -349,3 +349,15 @@ def test_a_price_list_item_the_merchant_sends_is_the_value():
     foreign = dataclasses.replace(item, currency="USD")
     with pytest.raises(InvalidCurrency):
         SERVICE.resolve_value(None, foreign)
+
+
+def test_no_value_sent_holds_the_lowest_price_only_when_the_payer_will_choose():
+    # The form's price list offers 350000.00 and 900000.50: createTransactionPayment with a
+    # TransValue of 0 opens the payment at the lowest until the payer picks.
+    assert SERVICE.resolve_value(Decimal(0), None, payer_chooses=True) == Decimal("350000.00")
+    # processTransactionPayment has no form: nobody would choose, so no value is refused.
+    with pytest.raises(InvalidTransValue):
+        SERVICE.resolve_value(Decimal(0), None)
+    plain = dataclasses.replace(SERVICE, references=())
+    with pytest.raises(InvalidTransValue):
+        plain.resolve_value(Decimal(0), None, payer_chooses=True)
