@@ -342,15 +342,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         DEMO_BANK_USER,
         DEMO_CUSTOMER,
         DEMO_PASSWORD,
+        DEMO_PINS,
         seed_demo,
     )
 
     accounts = seed_demo(settings)
-    print("demo data loaded: entity 10001, services 1001 (open value) and 1002 (fixed 50000 COP)")
+    print(
+        "demo data loaded: entity 10001, services 1001 (open value), 1002 (fixed 50000 COP) and "
+        "1003 (courses: price list, PINs)"
+    )
     if not accounts:
         print("helpdesk demo accounts: none (sandbox mode is off: GATEWAY_SANDBOX)")
         print("caja demo bank: none (sandbox mode is off: GATEWAY_SANDBOX)")
         return 0
+    print(f"PIN demo list: {DEMO_PINS} free PINs on 10001/1003 (pines estado)")
     print(f"helpdesk demo accounts (password {DEMO_PASSWORD}):")
     for account in accounts:
         print(f"  {account.email:<22} {account.role.value:<16} {account.full_name}")

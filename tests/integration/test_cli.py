@@ -4,7 +4,12 @@ from sqlalchemy import create_engine, func, select
 
 from gateway.cli import main, service_urls
 from gateway.settings import Settings
-from gateway.store.models import FinancialInstitutionRow, ServiceReferenceRow, ServiceRow
+from gateway.store.models import (
+    FinancialInstitutionRow,
+    ServicePinRow,
+    ServiceReferenceRow,
+    ServiceRow,
+)
 
 
 def test_db_init_and_seed_demo_are_idempotent(database_url, monkeypatch, capsys):
@@ -20,13 +25,16 @@ def test_db_init_and_seed_demo_are_idempotent(database_url, monkeypatch, capsys)
             )
         ).all()
         references = connection.scalar(select(func.count()).select_from(ServiceReferenceRow))
+        pins = connection.scalar(select(func.count()).select_from(ServicePinRow))
         banks = connection.scalar(select(func.count()).select_from(FinancialInstitutionRow))
     engine.dispose()
     assert [(code, int(value), open_value) for code, value, open_value in services] == [
         ("1001", 0, True),
         ("1002", 50000, False),
+        ("1003", 0, True),
     ]
-    assert (references, banks) == (6, 8)
+    # The second seed found the 50 demo PINs free: it added none.
+    assert (references, banks, pins) == (11, 8, 50)
     assert "demo data loaded" in capsys.readouterr().out
 
 
