@@ -107,8 +107,8 @@ def test_export_then_import_into_an_empty_database_then_export_is_identical(
         patch = stack.enter_context(pytest.MonkeyPatch.context())
         patch.setenv("GATEWAY_DATABASE_URL", second_url)
         assert main(["config", "import", write(tmp_path, "export.yaml", first)]) == 0
-        # 9 institutions, 2 entities, 3 services; the demo bank, its user, its 2 agreements
-        assert "18 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+        # 9 institutions, 2 entities, 4 services; the demo bank, its user, its 2 agreements
+        assert "19 created, 0 updated, 0 unchanged" in capsys.readouterr().out
         assert export(capsys) == first
 
 
