@@ -333,8 +333,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.db_command == "ddl":
             sys.stdout.write(postgresql_ddl())
             return 0
-        init_db(settings)
+        from gateway.store.db import OutdatedSchema
+
+        try:
+            added = init_db(settings)
+        except OutdatedSchema as outdated:
+            print(f"db init: {outdated}; nothing was changed", file=sys.stderr)
+            return 1
         print(f"database ready: {_shown(settings.database_url)}")
+        if added:
+            print(f"  added to bring it up to this version: {', '.join(added)}")
         return 0
     from gateway.seed import (
         DEMO_BANK,

@@ -15,8 +15,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, create_mock_engine, event
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    create_engine,
+    create_mock_engine,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import make_url
+from sqlalchemy.schema import CreateColumn
 
 from gateway.settings import Settings
 from gateway.store import caja_tables, helpdesk_tables, mail_tables  # noqa: F401 (their tables join Base)
@@ -61,13 +72,81 @@ def make_engine(database_url: str) -> Engine:
     return create_engine(url, pool_size=5, max_overflow=5, pool_recycle=1800)
 
 
-def init_db(settings: Settings) -> None:
-    """Create every table (idempotent: existing tables are left as they are)."""
+#: `pg_advisory_xact_lock` key of `init_db`: nodes starting together bring the schema up one
+#: after the other (the second finds nothing to do).
+_SCHEMA_LOCK = 0x65636F6C6C656374  # "ecollect"
+
+
+class OutdatedSchema(Exception):
+    """The database lacks what this version needs and cannot be given additively."""
+
+
+def init_db(settings: Settings) -> list[str]:
+    """Bring the database up to this version's schema, additively, in one transaction.
+
+    Creates the tables that are missing and, in tables that exist, adds the columns and indexes
+    added since they were created (`ALTER TABLE ... ADD COLUMN`, `CREATE INDEX`): a new column
+    is nullable or has a server default, so existing rows get its default. Nothing is dropped,
+    renamed or narrowed. A missing column that could not be added that way (NOT NULL without a
+    server default, or part of a constraint) is `OutdatedSchema`, with nothing changed. Returns
+    what was added (empty: the schema was current). Idempotent; safe to run on several nodes
+    at once on PostgreSQL (an advisory lock).
+    """
     engine = make_engine(settings.database_url)
     try:
-        Base.metadata.create_all(engine)
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK}
+                )
+            existing = set(inspect(connection).get_table_names())
+            Base.metadata.create_all(connection)
+            added = [name for name in Base.metadata.tables if name not in existing]
+            return sorted(added) + upgrade_tables(connection, Base.metadata, existing)
     finally:
         engine.dispose()
+
+
+def upgrade_tables(connection: Connection, metadata: MetaData, existing: set[str]) -> list[str]:
+    """Add to the `existing` tables the columns and indexes `metadata` has and they lack."""
+    inspector = inspect(connection)
+    added: list[str] = []
+    for table in sorted(metadata.tables.values(), key=lambda table: table.name):
+        if table.name not in existing:
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing = [column for column in table.columns if column.name not in present]
+        refused = [f"{table.name}.{c.name}" for c in missing if not _addable(c)]
+        if refused:
+            raise OutdatedSchema(
+                "the database predates this version and these columns cannot be added "
+                f"without a migration: {', '.join(refused)}"
+            )
+        for column in missing:
+            ddl = CreateColumn(column).compile(dialect=connection.dialect)
+            connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
+            added.append(f"{table.name}.{column.name}")
+        indexes = {index["name"] for index in inspector.get_indexes(table.name)}
+        for index in sorted(table.indexes, key=lambda index: str(index.name)):
+            if index.name not in indexes:
+                index.create(connection)
+                added.append(str(index.name))
+    return added
+
+
+def _addable(column: Column) -> bool:  # type: ignore[type-arg]
+    """Whether ADD COLUMN gives existing rows a valid value and loses no rule: nullable or
+    with a server default, not a key, in no constraint of the table."""
+    if column.primary_key or column.foreign_keys:
+        return False
+    if not column.nullable and column.server_default is None:
+        return False
+    constrained = (
+        constraint
+        for constraint in column.table.constraints
+        if constraint is not column.table.primary_key
+    )
+    return not any(column.name in getattr(c, "columns", {}) for c in constrained)
 
 
 def postgresql_ddl() -> str:
