@@ -15,8 +15,8 @@ constant, and not one the gateway already judged the payment by when it was crea
 
 A reference with a list ("Parámetros de lista") is a choice among the list's items. The item a
 payer chooses in a price list sets the payment's value (VAT by the service's "Porcentaje IVA"),
-in a currency list its currency; a merchant-sent item changes nothing (the merchant sent the
-value too). A related list offers the items of the parent's chosen item: without JavaScript
+in a currency list its currency (an item the merchant sent was applied at creation:
+`MerchantService.resolve_value` / `resolve_currency`). A related list offers the items of the parent's chosen item: without JavaScript
 the form groups them under the parent's items (`<optgroup>`), and the filling checks that the
 chosen pair belongs together. A conditional reference ("Listas condicionadas") is only part of
 the form while its list holds given items: without JavaScript it is shown with a note saying
@@ -299,10 +299,7 @@ def fill(
         vat = service.resolve_vat(value, None)
     rate = currency_rate
     if currency != sent_currency:  # a list chose it: the service's conversion, or none
-        if currency == service.currency:
-            pay_currency, rate = service.pay_currency or currency, service.currency_rate
-        else:  # paid in the currency chosen, as it is
-            pay_currency, rate = currency, Decimal(1)
+        pay_currency, rate = service.conversion(currency)
     last = max([len(refs), *(p + 1 for p in positions)])
     return Filled(tuple(values[:last]), tuple(positions), value, vat, currency, pay_currency, rate)
 

@@ -195,13 +195,30 @@ class MerchantService:
             return (value * self.vat_percentage / 100).quantize(_CENT, rounding=ROUND_HALF_UP)
         return vat
 
-    def resolve_currency(self, sent: str | None) -> str:
-        if sent is None or not sent.strip():
+    def resolve_currency(self, sent: str | None, listed: ListItem | None = None) -> str:
+        """The payment's currency: the service's ("Moneda legal servicio"), which a sent
+        SrvCurrency must be; or the item of the service's currency list the merchant sent
+        (the service's currency or its pay currency), which a sent SrvCurrency must match."""
+        code = (sent or "").strip().upper()
+        if listed is not None:
+            if code and code != listed.code:
+                raise InvalidCurrency(
+                    f"SrvCurrency {code} but the currency chosen is {listed.code}"
+                )
+            return listed.code
+        if not code:
             return self.currency
-        code = sent.strip().upper()
         if code != self.currency:
             raise InvalidCurrency(f"service {self.code} takes {self.currency}, not {code}")
         return code
+
+    def conversion(self, currency: str) -> tuple[str, Decimal]:
+        """(pay currency, rate) of a payment in `currency`: the service's conversion
+        ("Código de moneda para pago", the TRM) for its own currency; a currency chosen from
+        its currency list is paid as it is."""
+        if currency == self.currency:
+            return self.pay_currency or currency, self.currency_rate
+        return currency, Decimal(1)
 
     def accepted_systems(self) -> frozenset[PaymentSystem]:
         systems = set()

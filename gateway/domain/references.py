@@ -267,12 +267,16 @@ def display_value(rules: tuple[ReferenceRule, ...], values: tuple[str, ...], pos
     return item.text if item is not None else value
 
 
-def priced_item(rules: tuple[ReferenceRule, ...], values: tuple[str, ...]) -> ListItem | None:
-    """The item of the service's price list that `values` holds (sent by the merchant), if any:
-    its price is then the payment's value (`MerchantService.resolve_value`)."""
+def listed_item(
+    rules: tuple[ReferenceRule, ...], values: tuple[str, ...], kind: ListKind
+) -> ListItem | None:
+    """The item of the service's `kind` list (PRICE or CURRENCY: one each at most) that
+    `values` holds (sent by the merchant), if any: a price item's price is then the payment's
+    value (`MerchantService.resolve_value`), a currency item's code its currency
+    (`MerchantService.resolve_currency`)."""
     for position, rule in enumerate(rules):
         options = rule.list
-        if options is None or options.kind is not ListKind.PRICE or position >= len(values):
+        if options is None or options.kind is not kind or position >= len(values):
             continue
         parent = options.parent
         parent_value = values[parent].strip() if parent is not None and parent < len(values) else ""
@@ -282,6 +286,10 @@ def priced_item(rules: tuple[ReferenceRule, ...], values: tuple[str, ...]) -> Li
         if found is not None:
             return found
     return None
+
+
+def priced_item(rules: tuple[ReferenceRule, ...], values: tuple[str, ...]) -> ListItem | None:
+    return listed_item(rules, values, ListKind.PRICE)
 
 
 def _deferred(

@@ -100,6 +100,7 @@ class PaymentOpener:
             retrying=retrying,
         )
         retry_of = admit(limits, facts, new.value)
+        pay_currency, rate = service.conversion(new.currency)
         transaction = Transaction.open(
             at=now,
             source=source,
@@ -108,8 +109,8 @@ class PaymentOpener:
             trans_value=new.value,
             trans_vat_value=new.vat,
             currency=new.currency,
-            pay_currency=service.pay_currency or new.currency,
-            currency_rate=service.currency_rate,
+            pay_currency=pay_currency,
+            currency_rate=rate,
             references=new.references,
             expires_at=self._lifetimes.lapses_at(TranState.CREATED, now),
             session_token=self._new_token(),

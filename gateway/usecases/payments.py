@@ -31,7 +31,7 @@ from gateway.domain.errors import (
 )
 from gateway.domain.limits import ENTITY_CODE, check_entity_code, check_payment_request
 from gateway.domain.payment_systems import FinancialInstitution, PaymentSystem
-from gateway.domain.references import normalize_references, priced_item
+from gateway.domain.references import ListKind, listed_item, normalize_references
 from gateway.domain.transactions import Transaction
 from gateway.settings import Settings
 from gateway.store.queries import InformationQuery
@@ -154,11 +154,13 @@ class Payments:
         )
         value = service.resolve_value(
             command.trans_value,
-            priced_item(service.references, references),
+            listed_item(service.references, references, ListKind.PRICE),
             payer_chooses=payer_fills,
         )
         vat = service.resolve_vat(value, command.trans_vat_value)
-        currency = service.resolve_currency(command.srv_currency)
+        currency = service.resolve_currency(
+            command.srv_currency, listed_item(service.references, references, ListKind.CURRENCY)
+        )
         system = service.resolve_payment_system(command.payment_system)
         institution = self._institution(uow, system, command.fi_code)
         if institution is not None and system is None:

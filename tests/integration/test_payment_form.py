@@ -14,7 +14,13 @@ import pytest
 from werkzeug.test import Client
 
 from gateway.domain.receipts import converted
-from gateway.domain.references import ReferenceRule, ReferenceType
+from gateway.domain.references import (
+    ListItem,
+    ListKind,
+    ReferenceList,
+    ReferenceRule,
+    ReferenceType,
+)
 from gateway.seed import DEMO_SERVICES
 from gateway.usecases.commands import CreatePayment
 from gateway.web.app import create_app
@@ -32,7 +38,8 @@ def browser(container) -> Client:
 
 
 def put(container, **values) -> str:
-    service = dataclasses.replace(DEMO_SERVICES[0], code="3001", references=REFERENCES, **values)
+    values.setdefault("references", REFERENCES)
+    service = dataclasses.replace(DEMO_SERVICES[0], code="3001", **values)
     with container.uow() as uow:
         uow.catalog.put_service(service)
         uow.commit()
@@ -110,3 +117,34 @@ def test_the_conversion_can_be_hidden(browser, container):
     page = browser.get(path).text
     assert 'id="rate"' not in page and 'id="amount-converted"' not in page
     assert dd(page, "amount-total") == "10 USD"
+
+
+def test_a_currency_the_merchant_chose_from_the_list_is_paid_as_it_is(browser, container):
+    money = ReferenceList(ListKind.CURRENCY, (ListItem("USD", "Dólares"), ListItem("COP", "Pesos")))
+    code = put(
+        container,
+        currency="USD",
+        pay_currency="COP",
+        currency_rate=Decimal("3950"),
+        references=(*REFERENCES, ReferenceRule("Moneda", list=money)),
+    )
+    ticket, path = pay_page(
+        container,
+        code,
+        trans_value=Decimal("150000"),
+        references=("1032456789", "", "Medicina", "COP"),
+    )
+    got = container.payments.get_transaction_information("10001", ticket)
+    assert (got.pay_currency, got.currency_rate) == ("COP", Decimal(1))
+    page = browser.get(path).text
+    assert dd(page, "amount-total") == "150.000 COP" and 'id="rate"' not in page
+    refused = container.payments.create_transaction(
+        CreatePayment(
+            entity_code="10001",
+            srv_code=code,
+            trans_value=Decimal("150000"),
+            srv_currency="USD",
+            references=("1032456789", "", "Medicina", "COP"),
+        )
+    )
+    assert refused.return_code.value == "FAIL_INVALIDCURRENCY"

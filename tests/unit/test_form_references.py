@@ -24,6 +24,7 @@ from gateway.domain.references import (
     ReferenceRule,
     ReferenceType,
     ShownWhen,
+    listed_item,
     normalize_references,
     priced_item,
 )
@@ -194,6 +195,27 @@ def test_a_currency_list_sets_the_currency_and_undoes_the_conversion():
     )
     assert got.references == ("1032456789", "COP")
     assert (got.currency, got.pay_currency, got.currency_rate) == ("COP", "COP", Decimal(1))
+
+
+def test_a_currency_item_the_merchant_sends_is_the_currency_and_paid_as_it_is():
+    money = ReferenceList(ListKind.CURRENCY, (ListItem("USD", "Dólares"), ListItem("COP", "Pesos")))
+    service = dataclasses.replace(
+        SERVICE,
+        currency="USD",
+        pay_currency="COP",
+        currency_rate=Decimal("3950"),
+        references=(RULES[0], ReferenceRule("Moneda", list=money)),
+    )
+    sent = ("1032456789", "COP")
+    item = listed_item(service.references, sent, ListKind.CURRENCY)
+    assert item is not None and service.resolve_currency(None, item) == "COP"
+    assert service.resolve_currency("cop", item) == "COP"
+    with pytest.raises(InvalidCurrency):  # SrvCurrency and the reference disagree
+        service.resolve_currency("USD", item)
+    assert service.conversion("COP") == ("COP", Decimal(1))  # chosen: paid as it is
+    assert service.conversion("USD") == ("COP", Decimal("3950"))  # the service's own: its TRM
+    nothing = listed_item(service.references, ("1032456789", ""), ListKind.CURRENCY)
+    assert nothing is None and service.resolve_currency(None, nothing) == "USD"
 
 
 def test_required_fields_the_payer_fills_may_come_empty_from_create_only():
