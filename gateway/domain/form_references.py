@@ -16,11 +16,12 @@ constant, and not one the gateway already judged the payment by when it was crea
 A reference with a list ("Parámetros de lista") is a choice among the list's items. The item a
 payer chooses in a price list sets the payment's value (VAT by the service's "Porcentaje IVA"),
 in a currency list its currency (an item the merchant sent was applied at creation:
-`MerchantService.resolve_value` / `resolve_currency`). A related list offers the items of the parent's chosen item: without JavaScript
-the form groups them under the parent's items (`<optgroup>`), and the filling checks that the
-chosen pair belongs together. A conditional reference ("Listas condicionadas") is only part of
-the form while its list holds given items: without JavaScript it is shown with a note saying
-when it applies, and the filling ignores it (stores it empty) when it does not.
+`MerchantService.resolve_value` / `resolve_currency`). A related list offers the items of the
+parent's chosen item: without JavaScript the form groups them under the parent's items
+(`<optgroup>`), and the filling checks that the chosen pair belongs together. A conditional
+reference ("Listas condicionadas") is only part of the form while its list holds given items:
+without JavaScript it is shown with a note saying when it applies, and the filling ignores it
+(stores it empty) when it does not.
 """
 
 from __future__ import annotations
