@@ -85,6 +85,8 @@ def world() -> Iterator[World]:
         seeded = seed_payments(dsn, PAYMENTS)
         seed_pins(dsn, PINS, assigned=PINS // 2)
         container = build(settings)
+        # One approved payment with a PIN of its own, whichever worker runs which case.
+        _approve_a_pin_payment(container)
         lookup = create_engine(url)
         try:
             with lookup.connect() as connection:
@@ -220,7 +222,11 @@ def payer_page_with_the_double_payment_notice(world: World) -> None:
 def approval_takes_the_next_free_pin(world: World) -> None:
     """A card approved at once: the confirmation takes a PIN from a half-given list of 100 000
     and queues the receipt mails."""
-    result = world.container.payments.process_transaction(
+    _approve_a_pin_payment(world.container)
+
+
+def _approve_a_pin_payment(container: Container) -> None:
+    result = container.payments.process_transaction(
         CreatePayment(
             entity_code="10001",
             srv_code=PINS_SERVICE,
