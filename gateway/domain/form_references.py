@@ -41,6 +41,7 @@ from gateway.domain.references import (
     ListKind,
     ReferenceRule,
     ReferenceType,
+    chosen_item,
     display_value,
 )
 
@@ -275,22 +276,16 @@ def fill(
             stored = rule.normalize(position, raw)
         except InvalidReference:
             raise InvalidEntry(position, _reason(rule, raw)) from None
-        if rule.list is not None and stored and rule.list.parent is not None:
-            parent = service.references[rule.list.parent]
-            if rule.list.item_for(stored, values[rule.list.parent].strip()) is None:
-                raise InvalidEntry(
-                    position, f"«{rule.title}» no corresponde a la opción elegida en "
-                    f"«{parent.title}»: elija una de las suyas.",
-                )  # fmt: skip
         values[position] = stored
+        item = chosen_item(rules, values, position)
+        if item is None and stored and rule.list is not None and rule.list.parent is not None:
+            parent = service.references[rule.list.parent]
+            raise InvalidEntry(
+                position, f"«{rule.title}» no corresponde a la opción elegida en "
+                f"«{parent.title}»: elija una de las suyas.",
+            )  # fmt: skip
         if stored:
             positions.append(position)
-        item = None
-        if rule.list is not None and stored:
-            parent_at = rule.list.parent
-            item = rule.list.item_for(
-                stored.strip(), values[parent_at].strip() if parent_at is not None else None
-            )
         if item is not None and rule.list.kind is ListKind.PRICE and item.price is not None:
             value, price_set = item.price, True
             currency = item.currency or currency

@@ -159,13 +159,22 @@ def admit(limits: CreationLimits, facts: CreationFacts, value: Decimal) -> int |
     return retry_of
 
 
-def _retry_root(limits: CreationLimits, previous: PreviousPayment | None) -> int | None:
-    if previous is None:
-        return None
-    if previous.state in DOUBLE_PAYMENT_STATES and not limits.accepts_double_payment:
+def _refuse_double_payment(limits: CreationLimits, previous: PreviousPayment | None) -> None:
+    """ "Acepta pago doble" = false: a live or approved payment with the same references."""
+    if (
+        previous is not None
+        and previous.state in DOUBLE_PAYMENT_STATES
+        and not limits.accepts_double_payment
+    ):
         raise InvalidReference(
             f"ticket {previous.ticket_id} with the same references is {previous.state.value}"
         )
+
+
+def _retry_root(limits: CreationLimits, previous: PreviousPayment | None) -> int | None:
+    _refuse_double_payment(limits, previous)
+    if previous is None:
+        return None
     if previous.state not in RETRYABLE_STATES:
         return None  # a live or approved payment is not retried, it is paid again (accepted)
     if limits.max_retries and previous.chain_retries >= limits.max_retries:
@@ -183,14 +192,7 @@ def _explicit_retry(
         raise RetrySuperseded(chain.latest)
     if offer is RetryOffer.EXHAUSTED:
         raise RetriesExhausted(f"ticket {chain.root} reached its {limits.max_retries} retries")
-    if (
-        previous is not None
-        and previous.state in DOUBLE_PAYMENT_STATES
-        and not limits.accepts_double_payment
-    ):
-        raise InvalidReference(
-            f"ticket {previous.ticket_id} with the same references is {previous.state.value}"
-        )
+    _refuse_double_payment(limits, previous)
     return chain.root
 
 

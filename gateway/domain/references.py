@@ -8,6 +8,7 @@ read them back by position.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -254,17 +255,28 @@ def normalize_references(
     return tuple(normalized[: max(len(sent), _last_filled(normalized) + 1)])
 
 
+def chosen_item(
+    rules: tuple[ReferenceRule, ...], values: Sequence[str], position: int
+) -> ListItem | None:
+    """The item of the list reference at `position` that `values` holds (in a related list,
+    among the items under the parent's chosen one), or None: not a list, empty, or not an item."""
+    options = rules[position].list if position < len(rules) else None
+    value = values[position].strip() if position < len(values) else ""
+    if options is None or not value:
+        return None
+    parent = None
+    if options.parent is not None:
+        parent = values[options.parent].strip() if options.parent < len(values) else ""
+    return options.item_for(value, parent)
+
+
 def display_value(rules: tuple[ReferenceRule, ...], values: tuple[str, ...], position: int) -> str:
     """What a payer reads for the reference at `position`: the value without surrounding blanks,
     or, for a list reference, its item's text (a related list's item under the parent's)."""
-    value = values[position].strip() if position < len(values) else ""
-    options = rules[position].list if position < len(rules) else None
-    if options is None or not value:
-        return value
-    parent = options.parent
-    parent_value = values[parent].strip() if parent is not None and parent < len(values) else None
-    item = options.item_for(value, parent_value if parent is not None else None)
-    return item.text if item is not None else value
+    item = chosen_item(rules, values, position)
+    if item is not None:
+        return item.text
+    return values[position].strip() if position < len(values) else ""
 
 
 def listed_item(
@@ -275,21 +287,11 @@ def listed_item(
     value (`MerchantService.resolve_value`), a currency item's code its currency
     (`MerchantService.resolve_currency`)."""
     for position, rule in enumerate(rules):
-        options = rule.list
-        if options is None or options.kind is not kind or position >= len(values):
-            continue
-        parent = options.parent
-        parent_value = values[parent].strip() if parent is not None and parent < len(values) else ""
-        found = options.item_for(
-            values[position].strip(), parent_value if parent is not None else None
-        )
-        if found is not None:
-            return found
+        if rule.list is not None and rule.list.kind is kind:
+            found = chosen_item(rules, values, position)
+            if found is not None:
+                return found
     return None
-
-
-def priced_item(rules: tuple[ReferenceRule, ...], values: tuple[str, ...]) -> ListItem | None:
-    return listed_item(rules, values, ListKind.PRICE)
 
 
 def _deferred(
@@ -311,8 +313,7 @@ def _check_related(rules: tuple[ReferenceRule, ...], values: list[str]) -> None:
         value = values[position].strip() if position < len(values) else ""
         if options is None or options.parent is None or not value:
             continue
-        parent = values[options.parent].strip() if options.parent < len(values) else ""
-        if options.item_for(value, parent) is None:
+        if chosen_item(rules, values, position) is None:
             raise InvalidReference(
                 f"reference {position + 1} ({rule.title}) does not belong to reference "
                 f"{options.parent + 1}'s item"

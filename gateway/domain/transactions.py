@@ -240,23 +240,26 @@ class Transaction:
         currency: str,
         pay_currency: str,
         currency_rate: Decimal,
-    ) -> None:
+    ) -> bool:
         """The payer filled references the merchant left empty (`positions`, see
         `gateway.domain.form_references`), which may set the value or the currency (a price or
         currency list). Only while the payment is CREATED, and only empty positions: what the
         merchant sent is never rewritten. Recorded as a CREATED -> CREATED line of the history
-        naming the positions and, when it changed, the money."""
+        naming the positions and, when it changed, the money. False (nothing recorded): no
+        reference was filled and the money is as it was."""
         if self.state is not TranState.CREATED:
             raise IllegalTransition(self.state.value, self.state.value)
         for position in positions:
             if position < len(self.references) and self.references[position].strip():
                 raise ValueError(f"reference {position + 1} was sent: it is not the payer's")
-        detail = "payer filled references " + ", ".join(str(p + 1) for p in positions)
         money = (trans_value, trans_vat_value, currency, pay_currency, currency_rate)
         before = (
             self.trans_value, self.trans_vat_value, self.currency, self.pay_currency,
             self.currency_rate,
         )  # fmt: skip
+        if not positions and money == before:
+            return False
+        detail = "payer filled references " + ", ".join(str(p + 1) for p in positions)
         if money != before:
             detail += (
                 f"; value {self.trans_value} {self.currency} -> {trans_value} {currency}"
@@ -270,6 +273,7 @@ class Transaction:
         )
         self.pay_currency, self.currency_rate = pay_currency, currency_rate
         self.history.append(StateChange(self.state, self.state, at, source, detail))
+        return True
 
     def choose(self, system: PaymentSystem, institution: FinancialInstitution | None) -> None:
         """The payer (or merchant) picked the method and, for PSE and cards, the institution."""

@@ -578,9 +578,10 @@ class TransactionRepository:
             )
         money = {
             name: getattr(transaction, name)
-            for name in ("trans_value", "trans_vat_value", "currency", "pay_currency")
-        }
-        money["currency_rate"] = transaction.currency_rate
+            for name in (
+                "trans_value", "trans_vat_value", "currency", "pay_currency", "currency_rate",
+            )
+        }  # fmt: skip
         result = self._db.execute(
             update(_t)
             .where(_t.c.ticket_id == ticket_id, _t.c.state == TranState.CREATED.value)

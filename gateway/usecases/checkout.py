@@ -390,14 +390,7 @@ def _fill_form(
         pay_currency=transaction.pay_currency,
         currency_rate=transaction.currency_rate,
     )
-    money = (filled.trans_value, filled.trans_vat_value, filled.currency, filled.pay_currency)
-    same_money = money == (
-        transaction.trans_value, transaction.trans_vat_value, transaction.currency,
-        transaction.pay_currency,
-    ) and filled.currency_rate == transaction.currency_rate  # fmt: skip
-    if not filled.positions and same_money:
-        return
-    transaction.fill_references(
+    if transaction.fill_references(
         filled.references,
         filled.positions,
         at=now,
@@ -407,8 +400,8 @@ def _fill_form(
         currency=filled.currency,
         pay_currency=filled.pay_currency,
         currency_rate=filled.currency_rate,
-    )
-    uow.transactions.write_filled_references(transaction, filled.positions)
+    ):
+        uow.transactions.write_filled_references(transaction, filled.positions)
 
 
 def _web_link(url: str | None) -> str:

@@ -26,7 +26,6 @@ from gateway.domain.references import (
     ShownWhen,
     listed_item,
     normalize_references,
-    priced_item,
 )
 from gateway.domain.transactions import TranState
 from tests.form_lists import CITY, PROGRAM, RULES, STATE
@@ -361,13 +360,13 @@ def test_a_price_list_and_a_daily_value_limit_do_not_mix():
 
 def test_a_price_list_item_the_merchant_sends_is_the_value():
     sent = ("1032456789", "", "POS")
-    item = priced_item(RULES, sent)
+    item = listed_item(RULES, sent, ListKind.PRICE)
     assert item is not None and item.price == Decimal("900000.50")
     assert SERVICE.resolve_value(None, item) == Decimal("900000.50")  # "the price"
     assert SERVICE.resolve_value(Decimal("900000.50"), item) == Decimal("900000.50")
     with pytest.raises(InvalidTransValue):
         SERVICE.resolve_value(Decimal("1000"), item)
-    assert priced_item(RULES, ("1032456789", "", "")) is None
+    assert listed_item(RULES, ("1032456789", "", ""), ListKind.PRICE) is None
     foreign = dataclasses.replace(item, currency="USD")
     with pytest.raises(InvalidCurrency):
         SERVICE.resolve_value(None, foreign)
